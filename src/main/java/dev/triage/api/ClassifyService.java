@@ -1,0 +1,49 @@
+package dev.triage.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.triage.Engine;
+import dev.triage.batch.DeadlineExceededException;
+import dev.triage.batch.InferenceFailedException;
+import dev.triage.config.TriageConfig;
+import dev.triage.model.ModelKind;
+import dev.triage.pool.PoolSaturatedException;
+import dev.triage.scoring.ClassifyCommand;
+
+/** Turns a validated request into scores on the engine, and engine conditions into HTTP answers. */
+@ApplicationScoped
+public class ClassifyService {
+
+    @Inject
+    Engine engine;
+
+    @Inject
+    TriageConfig config;
+
+    public ClassifyResponse classify(ClassifyRequest request) {
+        Engine.Loaded loaded = engine.loaded().orElseThrow(() -> ApiException.unavailable(
+                engine.failure().map(f -> "model failed to load: " + f).orElse("model is still loading"), 5));
+        if (loaded.model().kind() == ModelKind.NLI) {
+            long pairs = (long) request.texts().size() * request.labels().size();
+            if (pairs > config.limits().maxPairs()) {
+                throw ApiException.badRequest("texts", request.texts().size() + " texts x " + request.labels().size()
+                        + " labels = " + pairs + " NLI pairs; the limit is " + config.limits().maxPairs());
+            }
+        }
+        String template = request.hypothesisTemplate()
+                .or(() -> config.scoring().defaultTemplate())
+                .orElse(loaded.scorer().defaultTemplate());
+        ClassifyCommand command = new ClassifyCommand(request.texts(), request.labels(), template,
+                request.multiLabel());
+        try {
+            return new ClassifyResponse(loaded.model().spec().name(), loaded.scorer().classify(command));
+        } catch (PoolSaturatedException e) {
+            throw ApiException.unavailable("overloaded: " + e.getMessage(), e.retryAfterSeconds());
+        } catch (DeadlineExceededException e) {
+            throw ApiException.unavailable(e.getMessage(), 1);
+        } catch (InferenceFailedException e) {
+            throw new ApiException(500, null, e.getMessage(), null);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.triage.batch;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.triage.model.Encoded;
+import dev.triage.pool.InferencePool;
+
+/**
+ * Runs any number of sequences through the pool as length-sorted micro-batches and puts the outputs back in
+ * input order. Called on the request's (virtual) thread, which only waits.
+ */
+public final class BatchRunner {
+
+    private final InferencePool pool;
+    private final MicroBatcher batcher;
+    private final Duration deadline;
+
+    public BatchRunner(InferencePool pool, MicroBatcher batcher, Duration deadline) {
+        this.pool = pool;
+        this.batcher = batcher;
+        this.deadline = deadline;
+    }
+
+    /** @return one output row per sequence, in the order given */
+    public float[][] run(List<Encoded> sequences) {
+        float[][] outputs = new float[sequences.size()][];
+        if (sequences.isEmpty()) {
+            return outputs;
+        }
+        List<int[]> groups = batcher.plan(sequences);
+        List<List<Encoded>> batches = new ArrayList<>(groups.size());
+        for (int[] group : groups) {
+            List<Encoded> rows = new ArrayList<>(group.length);
+            for (int index : group) {
+                rows.add(sequences.get(index));
+            }
+            batches.add(rows);
+        }
+        List<CompletableFuture<float[][]>> futures = pool.submitAll(batches);
+        long until = System.nanoTime() + deadline.toNanos();
+        try {
+            for (int g = 0; g < groups.size(); g++) {
+                float[][] rows = futures.get(g).get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+                int[] group = groups.get(g);
+                for (int i = 0; i < group.length; i++) {
+                    outputs[group[i]] = rows[i];
+                }
+            }
+            return outputs;
+        } catch (TimeoutException e) {
+            throw new DeadlineExceededException("no result within the deadline of " + deadline.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeadlineExceededException("interrupted while waiting for inference");
+        } catch (ExecutionException e) {
+            throw new InferenceFailedException(e.getCause());
+        } finally {
+            // Whatever is still queued for this request is skipped by the workers.
+            futures.forEach(f -> f.cancel(false));
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.triage.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every setting of Triage, under the prefix {@code triage.} (env: {@code TRIAGE_...}). */
+@ConfigMapping(prefix = "triage")
+public interface TriageConfig {
+
+    Model model();
+
+    Pool pool();
+
+    Batch batch();
+
+    Scoring scoring();
+
+    Limits limits();
+
+    /** On shutdown, how long queued and running micro-batches may take to finish. */
+    @WithDefault("20s")
+    Duration shutdownDrain();
+
+    interface Model {
+        /** Embedded model: all-minilm-l6-v2-q (default), all-minilm-l6-v2, bge-small-en-v15-q, bge-small-en-v15. */
+        @WithDefault("all-minilm-l6-v2-q")
+        String name();
+
+        /** A directory with model.onnx + tokenizer.json (+ config.json); wins over {@link #name()}. */
+        Optional<Path> dir();
+
+        /** auto (detect from the ONNX outputs and config.json), embedding or nli. */
+        @WithDefault("auto")
+        String kind();
+
+        /** Token limit per sequence, specials included; default from the model (256 MiniLM, 512 otherwise). */
+        OptionalInt maxLength();
+
+        /** A model that cannot be loaded ends the process with exit code 1 (false: stay up, not ready). */
+        @WithDefault("true")
+        boolean exitOnFailure();
+
+        /** Writable directory for models extracted from the jar and ORT's optimised-model cache. */
+        @WithDefault("${java.io.tmpdir}/triage")
+        Path workDir();
+    }
+
+    interface Pool {
+        /** Inference worker threads; 0 = the CPUs this process may use (cgroup-aware). */
+        @WithDefault("0")
+        int workers();
+
+        /** Micro-batches that may wait for a worker; a request that does not fit is refused with 503. */
+        @WithDefault("4096")
+        int queueCapacity();
+    }
+
+    interface Batch {
+        /** Most sequences in one ORT call; sequences are length-sorted first so padding stays small. */
+        @WithDefault("1")
+        int maxSize();
+
+        /** Most padded tokens (rows x longest) in one ORT call. */
+        @WithDefault("4096")
+        int maxTokens();
+
+        /** How long a request may wait for its results before it fails with 503. */
+        @WithDefault("120s")
+        Duration deadline();
+    }
+
+    interface Scoring {
+        /** Hypothesis template; default: "This example is about {}." (embedding), "This example is {}." (NLI). */
+        Optional<String> defaultTemplate();
+
+        /** Embedding models: single-label scores are softmax(cosine / temperature) over the labels. */
+        @WithDefault("0.05")
+        double temperature();
+
+        /** Embedding models, multi-label: score = sigmoid((cosine - threshold) / temperature) per label. */
+        @WithDefault("0.15")
+        double multiLabelThreshold();
+
+        /** Label hypothesis vectors kept in memory (LRU). */
+        @WithDefault("10000")
+        int labelCacheSize();
+    }
+
+    /** Request limits, sized for a 2-core pod; over them a request gets a 400 naming the limit. */
+    interface Limits {
+        /** Texts in one request. */
+        @WithDefault("2048")
+        int maxTexts();
+
+        /** Candidate labels in one request. */
+        @WithDefault("100")
+        int maxLabels();
+
+        /** Characters of one label. */
+        @WithDefault("200")
+        int maxLabelChars();
+
+        /**
+         * Characters of one text kept for tokenizing; the rest is dropped before the tokenizer runs (the model
+         * reads at most max-length tokens anyway). Bytes per request are capped by quarkus.http.limits.max-body-size.
+         */
+        @WithDefault("100000")
+        int maxTextChars();
+
+        /** texts x labels for NLI models, where every pair is one model input. */
+        @WithDefault("8192")
+        int maxPairs();
+    }
+
+    /** The worker count the pool really uses. */
+    static int effectiveWorkers(int configured) {
+        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+    }
+}

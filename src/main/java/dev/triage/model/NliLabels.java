@@ -1,0 +1,92 @@
+package dev.triage.model;
+
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Where entailment and contradiction sit in an NLI model's logits, found the way
+ * transformers' ZeroShotClassificationPipeline finds them.
+ */
+public record NliLabels(int count, int entailment, int contradiction) {
+
+    public NliLabels {
+        if (count < 2) {
+            throw new ModelException("an NLI model needs at least 2 logits, it has " + count);
+        }
+        if (entailment < 0 || entailment >= count || contradiction < 0 || contradiction >= count) {
+            throw new ModelException("entailment id " + entailment + " / contradiction id " + contradiction
+                    + " outside the " + count + " logits");
+        }
+    }
+
+    /** HF: contradiction = 0 unless entailment is 0, then the last column. */
+    public static NliLabels of(int count, int entailment) {
+        return new NliLabels(count, entailment, entailment == 0 ? count - 1 : 0);
+    }
+
+    /** The first label2id entry whose lower-cased name starts with "entail", else id2label's, else none. */
+    static Optional<Integer> entailmentId(Optional<JsonNode> config) {
+        if (config.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = config.get().path("label2id").fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (entry.getKey().toLowerCase(Locale.ROOT).startsWith("entail")) {
+                return Optional.of(entry.getValue().asInt());
+            }
+        }
+        for (Map.Entry<Integer, String> entry : id2label(config.get()).entrySet()) {
+            if (entry.getValue().toLowerCase(Locale.ROOT).startsWith("entail")) {
+                return Optional.of(entry.getKey());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Resolves the ids for a model with {@code logits} outputs. Without any entailment label HF uses the last
+     * column; Triage does too, loudly, but only when the user said the model is NLI.
+     */
+    static NliLabels resolve(Path file, Optional<JsonNode> config, int logits) {
+        Path configFile = file.resolveSibling("config.json");
+        if (config.isPresent()) {
+            Map<Integer, String> id2label = id2label(config.get());
+            if (!id2label.isEmpty() && logits > 0 && id2label.size() != logits) {
+                throw new ModelException(configFile + ": id2label has " + id2label.size() + " labels but " + file
+                        + " outputs " + logits + " logits");
+            }
+        }
+        Optional<Integer> entailment = entailmentId(config);
+        if (entailment.isEmpty()) {
+            Logger.getLogger(NliLabels.class).warnf("%s: no label starting with 'entail' in config.json; using the "
+                    + "last logit as entailment, as transformers does", configFile);
+        }
+        int count = logits > 0 ? logits : config.map(c -> id2label(c).size()).orElse(0);
+        if (count <= 0) {
+            throw new ModelException(file + ": the number of logits is symbolic and " + configFile
+                    + " has no id2label to tell it");
+        }
+        return of(count, entailment.orElse(count - 1));
+    }
+
+    private static Map<Integer, String> id2label(JsonNode config) {
+        Map<Integer, String> labels = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = config.path("id2label").fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            try {
+                labels.put(Integer.parseInt(entry.getKey()), entry.getValue().asText());
+            } catch (NumberFormatException e) {
+                throw new ModelException("config.json id2label key '" + entry.getKey() + "' is not a number");
+            }
+        }
+        return labels;
+    }
+}

@@ -1,0 +1,185 @@
+package dev.triage.model;
+
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+/**
+ * One ONNX Runtime session shared by every worker ({@link OrtSession#run} is thread-safe), with one intra-op
+ * thread: the pool's workers are the parallelism, so nothing is oversubscribed.
+ */
+public final class OnnxModel implements AutoCloseable {
+
+    private final ModelSpec spec;
+    private final ModelKind kind;
+    private final ModelSignature signature;
+    private final Optional<NliLabels> nliLabels;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final LongAdder runNanos = new LongAdder();
+    private final LongAdder runs = new LongAdder();
+
+    private OnnxModel(ModelSpec spec, ModelKind kind, ModelSignature signature, Optional<NliLabels> nliLabels,
+            OrtEnvironment env, OrtSession session) {
+        this.spec = spec;
+        this.kind = kind;
+        this.signature = signature;
+        this.nliLabels = nliLabels;
+        this.env = env;
+        this.session = session;
+    }
+
+    /** Opens the session and checks the graph against the scorer it will serve. */
+    public static OnnxModel open(ModelSpec spec) {
+        if (!Files.isRegularFile(spec.onnxFile())) {
+            throw new ModelException("model file " + spec.onnxFile() + " does not exist");
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session = null;
+        try (OrtSession.SessionOptions options = SessionTuning.options()) {
+            session = env.createSession(spec.onnxFile().toString(), options);
+            boolean entail = NliLabels.entailmentId(spec.config()).isPresent();
+            ModelSignature signature = ModelSignature.inspect(spec.onnxFile(), session.getInputInfo(),
+                    session.getOutputInfo(), spec.kind(), entail);
+            ModelKind kind = signature.outputRank() == 2 ? ModelKind.NLI : ModelKind.EMBEDDING;
+            Optional<NliLabels> labels = kind == ModelKind.NLI
+                    ? Optional.of(NliLabels.resolve(spec.onnxFile(), spec.config(), signature.width()))
+                    : Optional.empty();
+            return new OnnxModel(spec, kind, signature, labels, env, session);
+        } catch (OrtException e) {
+            closeQuietly(session);
+            throw new ModelException(spec.onnxFile() + " is not a loadable ONNX model: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public ModelKind kind() {
+        return kind;
+    }
+
+    public Optional<NliLabels> nliLabels() {
+        return nliLabels;
+    }
+
+    /** Total nanoseconds spent inside {@link OrtSession#run}, over all threads. */
+    public long runNanos() {
+        return runNanos.sum();
+    }
+
+    public long runs() {
+        return runs.sum();
+    }
+
+    /**
+     * Runs one micro-batch, padded to its longest row.
+     *
+     * @return per row: the L2-normalised pooled embedding (embedding models) or the raw logits (NLI)
+     */
+    public float[][] run(List<Encoded> rows, InferenceScratch scratch) throws OrtException {
+        int batch = rows.size();
+        int seq = 0;
+        for (Encoded row : rows) {
+            seq = Math.max(seq, row.length());
+        }
+        int cells = batch * seq;
+        LongBuffer ids = scratch.ids(cells).slice(0, cells);
+        LongBuffer mask = scratch.mask(cells).slice(0, cells);
+        LongBuffer types = signature.tokenTypes() ? scratch.types(cells).slice(0, cells) : null;
+        for (int r = 0; r < batch; r++) {
+            Encoded row = rows.get(r);
+            int base = r * seq;
+            for (int t = 0; t < seq; t++) {
+                boolean real = t < row.length();
+                ids.put(base + t, real ? row.ids()[t] : 0L);
+                mask.put(base + t, real ? 1L : 0L);
+                if (types != null) {
+                    types.put(base + t, real ? row.typeIds()[t] : 0L);
+                }
+            }
+        }
+        long[] inputShape = { batch, seq };
+        int width = signature.width();
+        long[] outputShape = signature.outputRank() == 3 ? new long[] { batch, seq, width }
+                : new long[] { batch, width };
+        int outputSize = signature.outputRank() == 3 ? cells * width : batch * width;
+        FloatBuffer output = scratch.output(outputSize).slice(0, outputSize);
+        Map<String, OnnxTensor> inputs = new HashMap<>(4);
+        OnnxTensor pinned = null;
+        try {
+            inputs.put(ModelSignature.INPUT_IDS, OnnxTensor.createTensor(env, ids, inputShape));
+            inputs.put(ModelSignature.ATTENTION_MASK, OnnxTensor.createTensor(env, mask, inputShape));
+            if (types != null) {
+                inputs.put(ModelSignature.TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, types, inputShape));
+            }
+            // ORT writes straight into the worker's buffer: nothing is copied out or allocated per call.
+            pinned = OnnxTensor.createTensor(env, output, outputShape);
+            long start = System.nanoTime();
+            try (OrtSession.Result ignored = session.run(inputs, Map.of(signature.output(), pinned))) {
+                runNanos.add(System.nanoTime() - start);
+                runs.increment();
+            }
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+            if (pinned != null) {
+                pinned.close();
+            }
+        }
+        return kind == ModelKind.NLI ? logits(output, batch, width) : pool(output, rows, seq, width);
+    }
+
+    private static float[][] logits(FloatBuffer output, int batch, int width) {
+        float[][] result = new float[batch][width];
+        for (int r = 0; r < batch; r++) {
+            output.get(r * width, result[r]);
+        }
+        return result;
+    }
+
+    private float[][] pool(FloatBuffer hidden, List<Encoded> rows, int seq, int width) {
+        float[][] result = new float[rows.size()][];
+        for (int r = 0; r < rows.size(); r++) {
+            int base = r * seq * width;
+            int tokens = spec.pooling() == Pooling.CLS ? 1 : rows.get(r).length();
+            double[] sum = new double[width];
+            for (int t = 0; t < tokens; t++) {
+                int offset = base + t * width;
+                for (int h = 0; h < width; h++) {
+                    sum[h] += hidden.get(offset + h);
+                }
+            }
+            result[r] = Vectors.normalise(sum, tokens);
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(session);
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                // Closing at shutdown: nothing left to do with the error.
+            }
+        }
+    }
+}

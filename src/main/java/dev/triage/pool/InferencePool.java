@@ -1,0 +1,155 @@
+package dev.triage.pool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jboss.logging.Logger;
+
+import dev.triage.model.Encoded;
+import dev.triage.model.InferenceScratch;
+
+/**
+ * A fixed set of platform threads, one per core, that run micro-batches through the model. Requests (on
+ * virtual threads) only enqueue and wait; the cores never run more inference threads than they have.
+ * A micro-batch that fails fails only its own future; its worker goes on.
+ */
+public final class InferencePool implements AutoCloseable {
+
+    /** What a worker does with one micro-batch, with its own scratch buffers. */
+    @FunctionalInterface
+    public interface Inference {
+        float[][] run(List<Encoded> rows, InferenceScratch scratch) throws Exception;
+    }
+
+    private record Task(List<Encoded> rows, CompletableFuture<float[][]> result) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(InferencePool.class);
+    private static final Task POISON = new Task(List.of(), new CompletableFuture<>());
+
+    private final BlockingQueue<Task> queue;
+    private final List<Thread> workers = new ArrayList<>();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final Inference inference;
+    private volatile boolean accepting = true;
+
+    public InferencePool(int size, int queueCapacity, Inference inference) {
+        if (size < 1) {
+            throw new IllegalArgumentException("pool size must be >= 1, was " + size);
+        }
+        this.queue = new ArrayBlockingQueue<>(Math.max(queueCapacity, 1));
+        this.inference = inference;
+        for (int i = 0; i < size; i++) {
+            Thread worker = Thread.ofPlatform().name("triage-worker-" + i).daemon(true).unstarted(this::work);
+            workers.add(worker);
+            worker.start();
+        }
+    }
+
+    public int size() {
+        return workers.size();
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    public int busy() {
+        return busy.get();
+    }
+
+    /**
+     * Enqueues all of a request's micro-batches, or none of them.
+     *
+     * @throws PoolSaturatedException when the queue has no room for all of them, or the pool is shutting down
+     */
+    public synchronized List<CompletableFuture<float[][]>> submitAll(List<List<Encoded>> batches) {
+        if (!accepting) {
+            throw new PoolSaturatedException("shutting down: no new work is taken", 1);
+        }
+        if (batches.size() > queue.remainingCapacity()) {
+            throw new PoolSaturatedException("inference queue is full (" + queue.size() + " micro-batches waiting, "
+                    + "request needs " + batches.size() + ")", retryAfterSeconds());
+        }
+        List<CompletableFuture<float[][]>> futures = new ArrayList<>(batches.size());
+        for (List<Encoded> rows : batches) {
+            Task task = new Task(rows, new CompletableFuture<>());
+            queue.add(task);
+            futures.add(task.result());
+        }
+        return futures;
+    }
+
+    /** A rough wait: the work ahead, at a guessed 20 ms per micro-batch per worker, at least a second. */
+    private int retryAfterSeconds() {
+        return Math.max(1, (int) Math.ceil(queue.size() * 0.02 / workers.size()));
+    }
+
+    private void work() {
+        InferenceScratch scratch = new InferenceScratch();
+        while (true) {
+            Task task;
+            try {
+                task = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (task == POISON) {
+                return;
+            }
+            if (task.result().isDone()) {
+                continue; // cancelled: its request gave up (deadline, client gone)
+            }
+            busy.incrementAndGet();
+            try {
+                task.result().complete(inference.run(task.rows(), scratch));
+            } catch (Throwable t) {
+                LOG.errorf(t, "inference of a micro-batch of %d sequences failed", task.rows().size());
+                task.result().completeExceptionally(t);
+            } finally {
+                busy.decrementAndGet();
+            }
+        }
+    }
+
+    /** Stops taking work, lets the workers finish what is queued (bounded by the timeout), then stops them. */
+    public void drain(long timeoutMillis) {
+        synchronized (this) {
+            accepting = false;
+        }
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        for (int i = 0; i < workers.size(); i++) {
+            try {
+                if (!queue.offer(POISON, Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Thread worker : workers) {
+            try {
+                worker.join(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        drain(0);
+        workers.forEach(Thread::interrupt);
+        Task left;
+        while ((left = queue.poll()) != null) {
+            left.result().completeExceptionally(new PoolSaturatedException("shut down before it ran", 1));
+        }
+    }
+}

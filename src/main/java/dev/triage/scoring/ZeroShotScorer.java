@@ -1,0 +1,13 @@
+package dev.triage.scoring;
+
+import java.util.List;
+
+/** Scores every text against every label; one implementation per kind of model. */
+public interface ZeroShotScorer {
+
+    /** @return one classification per text, in the texts' order */
+    List<Classification> classify(ClassifyCommand command);
+
+    /** The template used when a request gives none. */
+    String defaultTemplate();
+}
