@@ -29,10 +29,7 @@ public class ErrorReplies {
             ctx.response().close();
             return;
         }
-        Throwable failure = ctx.failure();
-        while (failure instanceof CompletionException && failure.getCause() != null) {
-            failure = failure.getCause();
-        }
+        Throwable failure = unwrap(ctx.failure());
         int status;
         String field = null;
         String message;
@@ -56,6 +53,21 @@ public class ErrorReplies {
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(Json.encode(body));
+    }
+
+    /** Funqy and CompletableFuture wrap what the function threw; the answer depends on the original. */
+    static Throwable unwrap(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ApiException) {
+                return t;
+            }
+        }
+        Throwable root = failure;
+        while (root != null && root.getCause() != null
+                && (root instanceof CompletionException || root.getClass().getName().startsWith("io.quarkus.funqy"))) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     /** Failures Funqy signals with a bare status code. */

@@ -1,0 +1,60 @@
+package dev.triage;
+
+import static io.restassured.RestAssured.given;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Shared by the tests: waiting for readiness, and the tutorial's data. */
+public final class TestSupport {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final Path TUTORIAL_777 = Path.of(
+            "../shared/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl");
+    public static final Map<String, String> TUTORIAL_LABELS = Map.of("rec.motorcycles", "motorcycles",
+            "rec.sport.baseball", "baseball");
+
+    private TestSupport() {
+    }
+
+    /** Blocks until /q/health/ready says UP (the model loads on its own thread after start). */
+    public static void awaitReady() {
+        long until = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < until) {
+            if (given().get("/q/health/ready").statusCode() == 200) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("not ready after 60 s: " + given().get("/q/health/ready").asString());
+    }
+
+    /** The 777 documents of the tutorial, in sklearn's order. */
+    public static List<JsonNode> tutorialDocuments() {
+        try {
+            return Files.readAllLines(TUTORIAL_777).stream().map(TestSupport::parse).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the tutorial data must be at " + TUTORIAL_777.toAbsolutePath(), e);
+        }
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
