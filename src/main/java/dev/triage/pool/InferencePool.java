@@ -2,9 +2,9 @@ package dev.triage.pool;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,7 +32,8 @@ public final class InferencePool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InferencePool.class);
     private static final Task POISON = new Task(List.of(), new CompletableFuture<>());
 
-    private final BlockingQueue<Task> queue;
+    private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+    private final int capacity;
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
     private final Inference inference;
@@ -42,7 +43,7 @@ public final class InferencePool implements AutoCloseable {
         if (size < 1) {
             throw new IllegalArgumentException("pool size must be >= 1, was " + size);
         }
-        this.queue = new ArrayBlockingQueue<>(Math.max(queueCapacity, 1));
+        this.capacity = Math.max(queueCapacity, 1);
         this.inference = inference;
         for (int i = 0; i < size; i++) {
             Thread worker = Thread.ofPlatform().name("triage-worker-" + i).daemon(true).unstarted(this::work);
@@ -64,7 +65,9 @@ public final class InferencePool implements AutoCloseable {
     }
 
     /**
-     * Enqueues all of a request's micro-batches, or none of them.
+     * Enqueues all of a request's micro-batches, or none of them. A request is taken when it fits in the
+     * capacity, or when nothing waits at all: any request the limits allow can run, and the queue never holds
+     * more than the capacity plus one request.
      *
      * @throws PoolSaturatedException when the queue has no room for all of them, or the pool is shutting down
      */
@@ -72,7 +75,8 @@ public final class InferencePool implements AutoCloseable {
         if (!accepting) {
             throw new PoolSaturatedException("shutting down: no new work is taken", 1);
         }
-        if (batches.size() > queue.remainingCapacity()) {
+        int waiting = queue.size();
+        if (waiting > 0 && waiting + batches.size() > capacity) {
             throw new PoolSaturatedException("inference queue is full (" + queue.size() + " micro-batches waiting, "
                     + "request needs " + batches.size() + ")", retryAfterSeconds());
         }
