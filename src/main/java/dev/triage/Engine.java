@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,6 +54,9 @@ public class Engine {
     @Inject
     TriageConfig config;
 
+    @Inject
+    TriageMetrics metrics;
+
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Loaded loaded;
     private volatile String failure;
@@ -66,7 +70,7 @@ public class Engine {
         try {
             ModelSpec spec = ModelLocator.locate(config.model());
             LOG.infof("Loading model %s from %s (max %d tokens)", spec.name(), spec.onnxFile(), spec.maxLength());
-            Loaded ready = open(spec, config, start);
+            Loaded ready = open(spec, config, start, metrics::recordTokens);
             warmUp(ready);
             loaded = ready;
             long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
@@ -84,14 +88,14 @@ public class Engine {
     }
 
     /** Opens model, tokenizer, pool and scorer; anything opened is closed again if a later step fails. */
-    static Loaded open(ModelSpec spec, TriageConfig config, long startNanos) {
+    static Loaded open(ModelSpec spec, TriageConfig config, long startNanos, IntConsumer tokensPerRun) {
         OnnxModel model = OnnxModel.open(spec);
         TextTokenizer tokenizer = null;
         try {
             tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), model.kind() == ModelKind.NLI);
             InferencePool pool = new InferencePool(TriageConfig.effectiveWorkers(config.pool().workers()),
                     config.pool().queueCapacity(), model::run);
-            return new Loaded(model, tokenizer, pool, scorer(model, tokenizer, pool, config),
+            return new Loaded(model, tokenizer, pool, scorer(model, tokenizer, pool, config, tokensPerRun),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         } catch (RuntimeException e) {
             if (tokenizer != null) {
@@ -105,8 +109,15 @@ public class Engine {
     /** The scorer for this model kind, running on the given pool (the CLI's bench makes pools of its own). */
     public static ZeroShotScorer scorer(OnnxModel model, TextTokenizer tokenizer, InferencePool pool,
             TriageConfig config) {
+        return scorer(model, tokenizer, pool, config, tokens -> {
+        });
+    }
+
+    static ZeroShotScorer scorer(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, TriageConfig config,
+            IntConsumer tokensPerRun) {
         BatchRunner runner = new BatchRunner(pool,
-                new MicroBatcher(config.batch().maxSize(), config.batch().maxTokens()), config.batch().deadline());
+                new MicroBatcher(config.batch().maxSize(), config.batch().maxTokens()), config.batch().deadline(),
+                tokensPerRun);
         return model.kind() == ModelKind.NLI
                 ? new NliScorer(tokenizer, runner, model.nliLabels().orElseThrow())
                 : new EmbeddingScorer(tokenizer, runner, config.scoring().labelCacheSize(),

@@ -3,7 +3,10 @@ package dev.triage.api;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
+
 import dev.triage.Engine;
+import dev.triage.TriageMetrics;
 import dev.triage.batch.DeadlineExceededException;
 import dev.triage.batch.InferenceFailedException;
 import dev.triage.config.TriageConfig;
@@ -21,6 +24,9 @@ public class ClassifyService {
     @Inject
     TriageConfig config;
 
+    @Inject
+    TriageMetrics metrics;
+
     public ClassifyResponse classify(ClassifyRequest request) {
         Engine.Loaded loaded = engine.loaded().orElseThrow(() -> ApiException.unavailable(
                 engine.failure().map(f -> "model failed to load: " + f).orElse("model is still loading"), 5));
@@ -36,8 +42,12 @@ public class ClassifyService {
                 .orElse(loaded.scorer().defaultTemplate());
         ClassifyCommand command = new ClassifyCommand(request.texts(), request.labels(), template,
                 request.multiLabel());
+        long start = System.nanoTime();
         try {
-            return new ClassifyResponse(loaded.model().spec().name(), loaded.scorer().classify(command));
+            ClassifyResponse response = new ClassifyResponse(loaded.model().spec().name(),
+                    loaded.scorer().classify(command));
+            metrics.recordRequest(request.texts().size(), Duration.ofNanos(System.nanoTime() - start));
+            return response;
         } catch (PoolSaturatedException e) {
             throw ApiException.unavailable("overloaded: " + e.getMessage(), e.retryAfterSeconds());
         } catch (DeadlineExceededException e) {

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
 
 import dev.triage.model.Encoded;
 import dev.triage.pool.InferencePool;
@@ -20,11 +21,14 @@ public final class BatchRunner {
     private final InferencePool pool;
     private final MicroBatcher batcher;
     private final Duration deadline;
+    private final IntConsumer tokensPerRun;
 
-    public BatchRunner(InferencePool pool, MicroBatcher batcher, Duration deadline) {
+    /** @param tokensPerRun told the real (unpadded) token count of every run, e.g. for metrics */
+    public BatchRunner(InferencePool pool, MicroBatcher batcher, Duration deadline, IntConsumer tokensPerRun) {
         this.pool = pool;
         this.batcher = batcher;
         this.deadline = deadline;
+        this.tokensPerRun = tokensPerRun;
     }
 
     /** @return one output row per sequence, in the order given */
@@ -43,6 +47,11 @@ public final class BatchRunner {
             batches.add(rows);
         }
         List<CompletableFuture<float[][]>> futures = pool.submitAll(batches);
+        int tokens = 0;
+        for (Encoded sequence : sequences) {
+            tokens += sequence.length();
+        }
+        tokensPerRun.accept(tokens);
         long until = System.nanoTime() + deadline.toNanos();
         try {
             for (int g = 0; g < groups.size(); g++) {
