@@ -34,7 +34,6 @@ import glob
 import json
 import math
 import os
-import re
 import sys
 import unicodedata
 import zipfile
@@ -57,6 +56,8 @@ MAX_POSITIONS = 512
 TYPE_VOCAB = 2
 NUM_LABELS = 3
 SEED = 20240611
+LINEAR_STD = 0.4           # std of encoder weight matrices (biases 0.1, embeddings 1.0)
+HEAD_STD = 0.7             # std of pooler and classifier weights
 OPSET = 14
 MAX_LENGTH = 512
 TEMPLATE = "This example is {}."
@@ -303,7 +304,7 @@ def init_weights(model):
             elif "embeddings" in name:
                 p.copy_(1.0 * torch.randn(p.shape, generator=g))
             elif name.endswith("weight"):
-                std = 1.0 if name.startswith(("classifier", "pooler")) else 0.5
+                std = HEAD_STD if name.startswith(("classifier", "pooler")) else LINEAR_STD
                 p.copy_(std * torch.randn(p.shape, generator=g))
             else:
                 p.copy_(0.1 * torch.randn(p.shape, generator=g))
@@ -459,7 +460,7 @@ def hf_config(vocab_size, id2label):
         "hidden_dropout_prob": 0.0,
         "hidden_size": HIDDEN,
         "id2label": id2label,
-        "initializer_range": 0.5,
+        "initializer_range": LINEAR_STD,
         "intermediate_size": INTERMEDIATE,
         "label2id": {v: int(k) for k, v in id2label.items()},
         "layer_norm_eps": 1e-12,
@@ -477,11 +478,29 @@ def hf_config(vocab_size, id2label):
     }
 
 
-def write_json(name, obj, compact_lists=False):
-    text = json.dumps(obj, ensure_ascii=False, indent=2)
-    if compact_lists:  # keep arrays of numbers/strings on one line (readable diffs, small file)
-        text = re.sub(r"\[\s*\n\s*([^\[\]{}]*?)\s*\]",
-                      lambda m: "[" + re.sub(r",\s*\n\s*", ", ", m.group(1)) + "]", text)
+def _is_scalar(v):
+    return v is None or isinstance(v, (str, int, float, bool))
+
+
+def _to_json(obj, level=0):
+    """json.dumps(indent=2), except that arrays of scalars and the large vocab map stay on one line."""
+    one_line = lambda o: json.dumps(o, ensure_ascii=False)
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(obj, list):
+        if not obj or all(_is_scalar(v) for v in obj):
+            return one_line(obj)
+        return "[\n" + ",\n".join(inner + _to_json(v, level + 1) for v in obj) + "\n" + pad + "]"
+    if isinstance(obj, dict):
+        if not obj or (len(obj) > 100 and all(_is_scalar(v) for v in obj.values())):
+            return one_line(obj)
+        return "{\n" + ",\n".join(inner + one_line(k) + ": " + _to_json(v, level + 1)
+                                   for k, v in obj.items()) + "\n" + pad + "}"
+    return one_line(obj)
+
+
+def write_json(name, obj):
+    text = _to_json(obj)
+    assert json.loads(text) == obj
     with open(os.path.join(HERE, name), "w", encoding="utf-8") as f:
         f.write(text + "\n")
 
@@ -606,7 +625,7 @@ def main():
         "pairs": pairs,
         "zero_shot": zero_shot,
     }
-    write_json("golden.json", golden, compact_lists=True)
+    write_json("golden.json", golden)
     for n in sorted(os.listdir(HERE)):
         print("%8d  %s" % (os.path.getsize(os.path.join(HERE, n)), n))
 
