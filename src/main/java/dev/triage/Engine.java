@@ -25,6 +25,8 @@ import dev.triage.model.ModelSpec;
 import dev.triage.model.OnnxModel;
 import dev.triage.model.TextTokenizer;
 import dev.triage.pool.InferencePool;
+import dev.triage.scoring.CachingScorer;
+import dev.triage.scoring.ChunkingScorer;
 import dev.triage.scoring.EmbeddingScorer;
 import dev.triage.scoring.NliScorer;
 import dev.triage.scoring.ZeroShotScorer;
@@ -70,7 +72,7 @@ public class Engine {
         try {
             ModelSpec spec = ModelLocator.locate(config.model());
             LOG.infof("Loading model %s from %s (max %d tokens)", spec.name(), spec.onnxFile(), spec.maxLength());
-            Loaded ready = open(spec, config, start, metrics::recordTokens);
+            Loaded ready = open(spec, config, start, metrics::recordTokens, metrics::recordCacheLookup);
             warmUp(ready);
             loaded = ready;
             long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
@@ -88,14 +90,15 @@ public class Engine {
     }
 
     /** Opens model, tokenizer, pool and scorer; anything opened is closed again if a later step fails. */
-    static Loaded open(ModelSpec spec, TriageConfig config, long startNanos, IntConsumer tokensPerRun) {
+    static Loaded open(ModelSpec spec, TriageConfig config, long startNanos, IntConsumer tokensPerRun,
+            CachingScorer.Listener cacheListener) {
         OnnxModel model = OnnxModel.open(spec);
         TextTokenizer tokenizer = null;
         try {
             tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), model.kind() == ModelKind.NLI);
             InferencePool pool = new InferencePool(TriageConfig.effectiveWorkers(config.pool().workers()),
                     config.pool().queueCapacity(), model::run);
-            return new Loaded(model, tokenizer, pool, scorer(model, tokenizer, pool, config, tokensPerRun),
+            return new Loaded(model, tokenizer, pool, scorer(model, tokenizer, pool, config, tokensPerRun, cacheListener),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         } catch (RuntimeException e) {
             if (tokenizer != null) {
@@ -115,13 +118,28 @@ public class Engine {
 
     static ZeroShotScorer scorer(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, TriageConfig config,
             IntConsumer tokensPerRun) {
+        return scorer(model, tokenizer, pool, config, tokensPerRun, hit -> {
+        });
+    }
+
+    /** Model scorer, then long-text chunking, then (if enabled) the result cache. */
+    static ZeroShotScorer scorer(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, TriageConfig config,
+            IntConsumer tokensPerRun, CachingScorer.Listener cacheListener) {
         BatchRunner runner = new BatchRunner(pool,
                 new MicroBatcher(config.batch().maxSize(), config.batch().maxTokens()), config.batch().deadline(),
                 tokensPerRun);
-        return model.kind() == ModelKind.NLI
+        TriageConfig.Scoring scoring = config.scoring();
+        boolean nli = model.kind() == ModelKind.NLI;
+        ZeroShotScorer scorer = nli
                 ? new NliScorer(tokenizer, runner, model.nliLabels().orElseThrow())
-                : new EmbeddingScorer(tokenizer, runner, config.scoring().labelCacheSize(),
-                        config.scoring().temperature(), config.scoring().multiLabelThreshold());
+                : new EmbeddingScorer(tokenizer, runner, scoring.labelCacheSize(), scoring.temperature(),
+                        scoring.multiLabelThreshold(),
+                        new EmbeddingScorer.Prototypes(scoring.hypothesisWeight(), scoring.exampleWeight()));
+        scorer = new ChunkingScorer(scorer, tokenizer, nli, scoring.chunkOverlap(), scoring.maxChunks());
+        if (config.cache().enabled()) {
+            scorer = new CachingScorer(scorer, config.cache().size(), config.cache().ttl(), cacheListener);
+        }
+        return scorer;
     }
 
     private static void warmUp(Loaded engine) {

@@ -22,6 +22,8 @@ public class TriageMetrics {
     private final Counter batches;
     private final Timer latency;
     private final DistributionSummary tokens;
+    private final Counter cacheHits;
+    private final Counter cacheMisses;
 
     @Inject
     public TriageMetrics(MeterRegistry registry, jakarta.enterprise.inject.Instance<Engine> engine) {
@@ -33,6 +35,10 @@ public class TriageMetrics {
                 .publishPercentileHistogram().register(registry);
         tokens = DistributionSummary.builder("triage.batch.tokens").description("Real tokens per batch run")
                 .baseUnit("tokens").publishPercentileHistogram().register(registry);
+        cacheHits = Counter.builder("triage.cache.lookups").tag("result", "hit")
+                .description("Texts answered from the result cache").register(registry);
+        cacheMisses = Counter.builder("triage.cache.lookups").tag("result", "miss")
+                .description("Texts not found in the result cache").register(registry);
         Gauge.builder("triage.pool.queue.depth", engine, e -> e.get().loaded().map(l -> l.pool().queued()).orElse(0))
                 .description("Micro-batches waiting for a worker").register(registry);
         Gauge.builder("triage.pool.workers.busy", engine, e -> e.get().loaded().map(l -> l.pool().busy()).orElse(0))
@@ -49,6 +55,10 @@ public class TriageMetrics {
         documents.increment(texts);
         batches.increment();
         latency.record(took);
+    }
+
+    void recordCacheLookup(boolean hit) {
+        (hit ? cacheHits : cacheMisses).increment();
     }
 
     void recordTokens(int count) {

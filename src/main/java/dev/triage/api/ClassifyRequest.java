@@ -11,6 +11,8 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.triage.config.TriageConfig;
+import dev.triage.scoring.LabelSpec;
+import dev.triage.scoring.LongText;
 
 /**
  * The body of {@code POST /classify} and the data of a {@code triage.classify} event:
@@ -18,12 +20,14 @@ import dev.triage.config.TriageConfig;
  * HF's own names ({@code candidate_labels}, {@code hypothesis_template}, {@code multi_label}) are accepted
  * too. Unknown fields are rejected: a misspelt option would otherwise silently change the answer.
  */
-public record ClassifyRequest(List<String> texts, List<String> labels, Optional<String> hypothesisTemplate,
-        boolean multiLabel) {
+public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Optional<String> hypothesisTemplate,
+        boolean multiLabel, LongText longText) {
 
     private static final Map<String, String> ALIASES = Map.of("candidate_labels", "labels", "hypothesis_template",
             "hypothesisTemplate", "multi_label", "multiLabel");
-    private static final Set<String> FIELDS = Set.of("texts", "labels", "hypothesisTemplate", "multiLabel");
+    private static final Set<String> FIELDS = Set.of("texts", "labels", "hypothesisTemplate", "multiLabel",
+            "longText");
+    private static final Set<String> LABEL_FIELDS = Set.of("name", "description", "examples");
 
     /** Binds and validates; every problem is a 400 naming the field. */
     public static ClassifyRequest from(JsonNode body, TriageConfig.Limits limits) {
@@ -37,6 +41,7 @@ public record ClassifyRequest(List<String> texts, List<String> labels, Optional<
         JsonNode labels = null;
         JsonNode template = null;
         JsonNode multiLabel = null;
+        JsonNode longText = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();
             String name = ALIASES.getOrDefault(field.getKey(), field.getKey());
@@ -45,16 +50,17 @@ public record ClassifyRequest(List<String> texts, List<String> labels, Optional<
                 case "labels" -> labels = field.getValue();
                 case "hypothesisTemplate" -> template = field.getValue();
                 case "multiLabel" -> multiLabel = field.getValue();
+                case "longText" -> longText = field.getValue();
                 default -> throw ApiException.badRequest(field.getKey(),
                         "unknown field '" + field.getKey() + "'; fields are " + FIELDS);
             }
         }
         List<String> textList = strings("texts", texts, limits.maxTexts(), Integer.MAX_VALUE, false);
-        List<String> labelList = strings("labels", labels, limits.maxLabels(), limits.maxLabelChars(), true);
+        List<LabelSpec> labelList = labels(labels, limits);
         Set<String> seen = new HashSet<>();
-        for (String label : labelList) {
-            if (!seen.add(label)) {
-                throw ApiException.badRequest("labels", "label '" + label + "' appears twice");
+        for (LabelSpec label : labelList) {
+            if (!seen.add(label.name())) {
+                throw ApiException.badRequest("labels", "label '" + label.name() + "' appears twice");
             }
         }
         Optional<String> hypothesis = Optional.empty();
@@ -75,9 +81,92 @@ public record ClassifyRequest(List<String> texts, List<String> labels, Optional<
             }
             multi = multiLabel.booleanValue();
         }
-        List<String> cut = textList.stream()
+        LongText mode = LongText.TRUNCATE;
+        if (longText != null && !longText.isNull()) {
+            mode = switch (longText.isTextual() ? longText.asText() : "") {
+                case "truncate" -> LongText.TRUNCATE;
+                case "chunk" -> LongText.CHUNK;
+                default -> throw ApiException.badRequest("longText", "must be \"truncate\" or \"chunk\", not "
+                        + (longText.isTextual() ? "'" + longText.asText() + "'" : kind(longText)));
+            };
+        }
+        return new ClassifyRequest(cut(textList, limits), labelList, hypothesis, multi, mode);
+    }
+
+    private static List<String> cut(List<String> texts, TriageConfig.Limits limits) {
+        return texts.stream()
                 .map(t -> t.length() > limits.maxTextChars() ? t.substring(0, limits.maxTextChars()) : t).toList();
-        return new ClassifyRequest(cut, labelList, hypothesis, multi);
+    }
+
+    /** Labels are names, or objects {"name", "description", "examples"} (few-shot). */
+    private static List<LabelSpec> labels(JsonNode node, TriageConfig.Limits limits) {
+        if (node == null || node.isNull()) {
+            throw ApiException.badRequest("labels", "'labels' is required: a non-empty array of strings");
+        }
+        if (!node.isArray()) {
+            throw ApiException.badRequest("labels", "'labels' must be an array of strings, not " + kind(node));
+        }
+        List<LabelSpec> specs = new ArrayList<>(node.size());
+        ArrayNodeView names = new ArrayNodeView(node);
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            String field = "labels[" + i + "]";
+            if (!item.isObject()) {
+                continue; // plain names are checked together below
+            }
+            for (Iterator<String> it = item.fieldNames(); it.hasNext();) {
+                String name = it.next();
+                if (!LABEL_FIELDS.contains(name)) {
+                    throw ApiException.badRequest(field + "." + name, "unknown field; a label object has "
+                            + LABEL_FIELDS);
+                }
+            }
+            names.replace(i, item.get("name"), field + ".name");
+        }
+        List<String> nameList = strings("labels", names.node(), limits.maxLabels(), limits.maxLabelChars(), true);
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            if (!item.isObject()) {
+                specs.add(LabelSpec.plain(nameList.get(i)));
+                continue;
+            }
+            String field = "labels[" + i + "]";
+            Optional<String> description = Optional.empty();
+            JsonNode d = item.get("description");
+            if (d != null && !d.isNull()) {
+                if (!d.isTextual() || d.asText().isBlank()) {
+                    throw ApiException.badRequest(field + ".description", "must be a non-blank string");
+                }
+                description = Optional.of(cut(List.of(d.asText()), limits).get(0));
+            }
+            List<String> examples = List.of();
+            JsonNode e = item.get("examples");
+            if (e != null && !e.isNull()) {
+                examples = cut(strings(field + ".examples", e, limits.maxExamples(), Integer.MAX_VALUE, true), limits);
+            }
+            specs.add(new LabelSpec(nameList.get(i), description, examples));
+        }
+        return specs;
+    }
+
+    /** The labels array with every object replaced by its name, so names are validated in one place. */
+    private static final class ArrayNodeView {
+        private final com.fasterxml.jackson.databind.node.ArrayNode copy;
+
+        ArrayNodeView(JsonNode array) {
+            this.copy = ((com.fasterxml.jackson.databind.node.ArrayNode) array).deepCopy();
+        }
+
+        void replace(int index, JsonNode name, String field) {
+            if (name == null || name.isNull()) {
+                throw ApiException.badRequest(field, "a label object needs a \"name\"");
+            }
+            copy.set(index, name);
+        }
+
+        JsonNode node() {
+            return copy;
+        }
     }
 
     private static List<String> strings(String field, JsonNode node, int maxItems, int maxChars, boolean nonBlank) {

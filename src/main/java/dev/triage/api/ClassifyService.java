@@ -41,11 +41,11 @@ public class ClassifyService {
                 .or(() -> config.scoring().defaultTemplate())
                 .orElse(loaded.scorer().defaultTemplate());
         ClassifyCommand command = new ClassifyCommand(request.texts(), request.labels(), template,
-                request.multiLabel());
+                request.multiLabel(), request.longText());
         long start = System.nanoTime();
         try {
             ClassifyResponse response = new ClassifyResponse(loaded.model().spec().name(),
-                    loaded.scorer().classify(command));
+                    loaded.scorer().classify(command), loaded.scorer().notes(command));
             metrics.recordRequest(request.texts().size(), Duration.ofNanos(System.nanoTime() - start));
             return response;
         } catch (PoolSaturatedException e) {

@@ -86,9 +86,40 @@ public interface TriageConfig {
         @WithDefault("0.15")
         double multiLabelThreshold();
 
-        /** Label hypothesis vectors kept in memory (LRU). */
+        /** Label hypothesis and few-shot example vectors kept in memory (LRU). */
         @WithDefault("10000")
         int labelCacheSize();
+
+        /** Few-shot labels: weight of the label's hypothesis (and description) vector. */
+        @WithDefault("1.0")
+        double hypothesisWeight();
+
+        /** Few-shot labels: weight of the normalised mean of the label's example vectors. */
+        @WithDefault("2.0")
+        double exampleWeight();
+
+        /** "longText": "chunk": tokens shared by neighbouring windows. */
+        @WithDefault("32")
+        int chunkOverlap();
+
+        /** "longText": "chunk": windows per text at most. */
+        @WithDefault("32")
+        int maxChunks();
+    }
+
+    Cache cache();
+
+    /** Per-text result cache for repeated identical requests. */
+    interface Cache {
+        /** Off by default: with batch.max-size > 1 a quantised model's scores vary slightly with neighbours. */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("10000")
+        int size();
+
+        @WithDefault("10m")
+        Duration ttl();
     }
 
     /** Request limits, sized for a 2-core pod; over them a request gets a 400 naming the limit. */
@@ -111,6 +142,10 @@ public interface TriageConfig {
          */
         @WithDefault("100000")
         int maxTextChars();
+
+        /** Few-shot examples per label. */
+        @WithDefault("64")
+        int maxExamples();
 
         /** texts x labels for NLI models, where every pair is one model input. */
         @WithDefault("8192")

@@ -2,9 +2,12 @@ package dev.triage.model;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 
 /**
  * A HuggingFace tokenizer.json driven through DJL's Rust binding, with the truncation the scorer needs and
@@ -17,10 +20,13 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     private final HuggingFaceTokenizer tokenizer;
+    /** No truncation, no specials: finds where the tokens of a long text are, to cut it into windows. */
+    private final HuggingFaceTokenizer spans;
     private final int maxLength;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, HuggingFaceTokenizer spans, int maxLength) {
         this.tokenizer = tokenizer;
+        this.spans = spans;
         this.maxLength = maxLength;
     }
 
@@ -41,7 +47,9 @@ public final class TextTokenizer implements AutoCloseable {
             builder.optTruncation(true);
         }
         try {
-            return new TextTokenizer(builder.build(), maxLength);
+            HuggingFaceTokenizer spans = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson)
+                    .optAddSpecialTokens(false).optPadding(false).optTruncation(false).build();
+            return new TextTokenizer(builder.build(), spans, maxLength);
         } catch (IOException | RuntimeException e) {
             throw new ModelException(tokenizerJson + " is not a usable HuggingFace tokenizer.json: " + e.getMessage(), e);
         }
@@ -62,8 +70,39 @@ public final class TextTokenizer implements AutoCloseable {
         return new Encoded(encoding.getIds(), encoding.getTypeIds());
     }
 
+    /** Tokens of the text alone, without specials and without truncation. */
+    public int countTokens(String text) {
+        return spans.encode(text, false, false).getIds().length;
+    }
+
+    /**
+     * Cuts a text into overlapping windows of at most {@code tokensPerWindow} tokens (specials not counted),
+     * each starting {@code tokensPerWindow - overlap} tokens after the previous one, as substrings of the
+     * original text (so a cased model sees the original casing).
+     */
+    public List<String> windows(String text, int tokensPerWindow, int overlap, int maxWindows) {
+        CharSpan[] tokens = spans.encode(text, false, false).getCharTokenSpans();
+        if (tokens.length <= tokensPerWindow) {
+            return List.of(text);
+        }
+        int step = Math.max(1, tokensPerWindow - Math.max(0, overlap));
+        List<String> windows = new ArrayList<>();
+        for (int first = 0; first < tokens.length && windows.size() < maxWindows; first += step) {
+            int last = Math.min(tokens.length, first + tokensPerWindow) - 1;
+            // The tokenizer counts code points; Java strings index UTF-16 units.
+            int from = text.offsetByCodePoints(0, tokens[first].getStart());
+            int to = text.offsetByCodePoints(0, tokens[last].getEnd());
+            windows.add(text.substring(from, to));
+            if (last == tokens.length - 1) {
+                break;
+            }
+        }
+        return windows;
+    }
+
     @Override
     public void close() {
         tokenizer.close();
+        spans.close();
     }
 }

@@ -1,6 +1,10 @@
 package dev.triage.scoring;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,25 +15,35 @@ import dev.triage.model.TextTokenizer;
 import dev.triage.model.Vectors;
 
 /**
- * Zero-shot with a sentence encoder: cosine between the text's vector and each label's hypothesis vector.
+ * Zero-shot with a sentence encoder: cosine between the text's vector and each label's vector.
  * Single-label: softmax(cosine / temperature) over the labels. Multi-label: for each label on its own,
  * sigmoid((cosine - threshold) / temperature).
+ * <p>
+ * A label's vector is its hypothesis vector (averaged with its description's, if it has one); a few-shot
+ * label's is {@code normalise(hypothesisWeight * hypothesis + exampleWeight * normalise(mean(examples)))}.
+ * Hypothesis and example vectors are cached across requests (bounded LRU; examples by content hash).
  */
 public final class EmbeddingScorer implements ZeroShotScorer {
 
+    /** How label vectors are weighted from their parts. */
+    public record Prototypes(double hypothesisWeight, double exampleWeight) {
+    }
+
     private final TextTokenizer tokenizer;
     private final BatchRunner runner;
-    private final LabelVectorCache labelVectors;
+    private final LabelVectorCache vectorCache;
     private final double temperature;
     private final double threshold;
+    private final Prototypes prototypes;
 
     public EmbeddingScorer(TextTokenizer tokenizer, BatchRunner runner, int labelCacheSize, double temperature,
-            double threshold) {
+            double threshold, Prototypes prototypes) {
         this.tokenizer = tokenizer;
         this.runner = runner;
-        this.labelVectors = new LabelVectorCache(labelCacheSize);
+        this.vectorCache = new LabelVectorCache(labelCacheSize);
         this.temperature = temperature;
         this.threshold = threshold;
+        this.prototypes = prototypes;
     }
 
     @Override
@@ -40,47 +54,82 @@ public final class EmbeddingScorer implements ZeroShotScorer {
     @Override
     public List<Classification> classify(ClassifyCommand command) {
         List<String> texts = command.texts();
-        Map<String, float[]> hypotheses = new LinkedHashMap<>();
-        List<String> missing = new ArrayList<>();
-        for (String label : command.labels()) {
-            String hypothesis = command.hypothesis(label);
-            float[] cached = labelVectors.get(hypothesis);
-            hypotheses.put(hypothesis, cached);
-            if (cached == null) {
-                missing.add(hypothesis);
+        // Every vector this request needs that is not cached: label parts, then texts, in one pool run.
+        Map<String, String> missing = new LinkedHashMap<>(); // cache key -> text to embed
+        for (LabelSpec label : command.labels()) {
+            for (Map.Entry<String, String> part : parts(label, command).entrySet()) {
+                if (vectorCache.get(part.getKey()) == null) {
+                    missing.put(part.getKey(), part.getValue());
+                }
             }
         }
-        // Texts and uncached hypotheses go through the pool together: one wait instead of two.
         List<Encoded> sequences = new ArrayList<>(texts.size() + missing.size());
-        List<Integer> textRow = new ArrayList<>(texts.size());
-        for (String text : texts) {
-            textRow.add(ClassifyCommand.blank(text) ? -1 : sequences.size());
-            if (!ClassifyCommand.blank(text)) {
-                sequences.add(tokenizer.encode(text));
+        int[] textRow = new int[texts.size()];
+        for (int t = 0; t < texts.size(); t++) {
+            textRow[t] = ClassifyCommand.blank(texts.get(t)) ? -1 : sequences.size();
+            if (textRow[t] >= 0) {
+                sequences.add(tokenizer.encode(texts.get(t)));
             }
         }
-        int firstHypothesis = sequences.size();
-        for (String hypothesis : missing) {
-            sequences.add(tokenizer.encode(hypothesis));
-        }
+        int firstMissing = sequences.size();
+        missing.values().forEach(text -> sequences.add(tokenizer.encode(text)));
         float[][] vectors = runner.run(sequences);
-        for (int i = 0; i < missing.size(); i++) {
-            float[] vector = vectors[firstHypothesis + i];
-            hypotheses.put(missing.get(i), vector);
-            labelVectors.put(missing.get(i), vector);
+        Map<String, float[]> known = new LinkedHashMap<>();
+        int row = firstMissing;
+        for (String key : missing.keySet()) {
+            known.put(key, vectors[row]);
+            vectorCache.put(key, vectors[row++]);
         }
-        float[][] labelVectorsInOrder = new float[command.labels().size()][];
-        for (int l = 0; l < labelVectorsInOrder.length; l++) {
-            labelVectorsInOrder[l] = hypotheses.get(command.hypothesis(command.labels().get(l)));
+        float[][] labelVectors = new float[command.labels().size()][];
+        for (int l = 0; l < labelVectors.length; l++) {
+            labelVectors[l] = prototype(command.labels().get(l), command, known);
         }
         List<Classification> results = new ArrayList<>(texts.size());
         for (int t = 0; t < texts.size(); t++) {
-            int row = textRow.get(t);
-            results.add(row < 0 ? Classification.uninformative(command.labels(), command.multiLabel())
-                    : Classification.ranked(command.labels(), score(vectors[row], labelVectorsInOrder,
-                            command.multiLabel())));
+            results.add(textRow[t] < 0 ? Classification.uninformative(command.labelNames(), command.multiLabel())
+                    : Classification.ranked(command.labelNames(),
+                            score(vectors[textRow[t]], labelVectors, command.multiLabel())));
         }
         return results;
+    }
+
+    /** The texts a label's vector is made of, by cache key. */
+    private static Map<String, String> parts(LabelSpec label, ClassifyCommand command) {
+        Map<String, String> parts = new LinkedHashMap<>();
+        String hypothesis = command.hypothesis(label.name());
+        parts.put("h:" + hypothesis, hypothesis);
+        label.description().ifPresent(d -> parts.put("h:" + d, d));
+        for (String example : label.examples()) {
+            parts.put("e:" + sha256(example), example);
+        }
+        return parts;
+    }
+
+    private float[] prototype(LabelSpec label, ClassifyCommand command, Map<String, float[]> fresh) {
+        List<float[]> hypothesis = new ArrayList<>();
+        List<float[]> examples = new ArrayList<>();
+        for (String key : parts(label, command).keySet()) {
+            float[] vector = fresh.containsKey(key) ? fresh.get(key) : vectorCache.get(key);
+            if (vector == null) {
+                // Evicted between lookup and use by a concurrent request: embed it again, alone.
+                String text = parts(label, command).get(key);
+                vector = runner.run(List.of(tokenizer.encode(text)))[0];
+                vectorCache.put(key, vector);
+            }
+            (key.startsWith("e:") ? examples : hypothesis).add(vector);
+        }
+        float[] named = hypothesis.size() == 1 ? hypothesis.get(0) : mean(hypothesis);
+        if (examples.isEmpty()) {
+            return named;
+        }
+        return Vectors.weightedMean(new float[][] { named, mean(examples) },
+                new double[] { prototypes.hypothesisWeight(), prototypes.exampleWeight() });
+    }
+
+    private static float[] mean(List<float[]> vectors) {
+        double[] weights = new double[vectors.size()];
+        java.util.Arrays.fill(weights, 1.0);
+        return Vectors.weightedMean(vectors.toArray(float[][]::new), weights);
     }
 
     double[] score(float[] text, float[][] labels, boolean multiLabel) {
@@ -96,5 +145,14 @@ public final class EmbeddingScorer implements ZeroShotScorer {
             scores[l] = ScoreMath.sigmoid((cosines[l] - threshold) / temperature);
         }
         return scores;
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 }

@@ -33,7 +33,7 @@ public final class NliScorer implements ZeroShotScorer {
 
     @Override
     public List<Classification> classify(ClassifyCommand command) {
-        List<String> labels = command.labels();
+        List<String> labels = command.labelNames();
         List<String> hypotheses = labels.stream().map(command::hypothesis).toList();
         List<Encoded> pairs = new ArrayList<>();
         for (String text : command.texts()) {
@@ -58,6 +58,13 @@ public final class NliScorer implements ZeroShotScorer {
             results.add(Classification.ranked(labels, scores(textLogits, command.multiLabel())));
         }
         return results;
+    }
+
+    @Override
+    public List<String> notes(ClassifyCommand command) {
+        return command.labels().stream().anyMatch(LabelSpec::fewShot)
+                ? List.of("label descriptions and examples are ignored by NLI models; only label names are used")
+                : List.of();
     }
 
     /** @param logits one row of model logits per label, for one text */

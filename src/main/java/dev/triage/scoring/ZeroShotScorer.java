@@ -10,4 +10,9 @@ public interface ZeroShotScorer {
 
     /** The template used when a request gives none. */
     String defaultTemplate();
+
+    /** Anything the caller should know about how the request was treated (e.g. ignored options). */
+    default List<String> notes(ClassifyCommand command) {
+        return List.of();
+    }
 }

@@ -1,0 +1,90 @@
+package dev.triage.scoring;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.triage.model.TextTokenizer;
+
+/**
+ * {@code "longText": "chunk"}: a text longer than the model reads is cut into overlapping windows that each
+ * fit (NLI: with room for the longest hypothesis), every window is scored like a text of its own, through the
+ * same pool, and the window scores are aggregated per label: the mean for single-label (still a distribution),
+ * the max for multi-label (a label is present if any part of the text shows it).
+ */
+public final class ChunkingScorer implements ZeroShotScorer {
+
+    private final ZeroShotScorer scorer;
+    private final TextTokenizer tokenizer;
+    private final boolean pairs;
+    private final int overlap;
+    private final int maxWindows;
+
+    /**
+     * @param pairs NLI: every window is encoded with a hypothesis, which must fit beside it
+     * @param overlap tokens shared by neighbouring windows
+     * @param maxWindows windows per text at most; the rest of a very long text is not read
+     */
+    public ChunkingScorer(ZeroShotScorer scorer, TextTokenizer tokenizer, boolean pairs, int overlap,
+            int maxWindows) {
+        this.scorer = scorer;
+        this.tokenizer = tokenizer;
+        this.pairs = pairs;
+        this.overlap = overlap;
+        this.maxWindows = maxWindows;
+    }
+
+    @Override
+    public String defaultTemplate() {
+        return scorer.defaultTemplate();
+    }
+
+    @Override
+    public List<String> notes(ClassifyCommand command) {
+        return scorer.notes(command);
+    }
+
+    @Override
+    public List<Classification> classify(ClassifyCommand command) {
+        if (command.longText() != LongText.CHUNK) {
+            return scorer.classify(command);
+        }
+        int budget = windowTokens(command);
+        List<String> windows = new ArrayList<>();
+        int[] firstWindow = new int[command.texts().size() + 1];
+        for (int t = 0; t < command.texts().size(); t++) {
+            firstWindow[t] = windows.size();
+            String text = command.texts().get(t);
+            windows.addAll(ClassifyCommand.blank(text) ? List.of(text)
+                    : tokenizer.windows(text, budget, overlap, maxWindows));
+        }
+        firstWindow[command.texts().size()] = windows.size();
+        List<Classification> scored = scorer.classify(command.withTexts(windows, LongText.TRUNCATE));
+        List<String> labels = command.labelNames();
+        List<Classification> results = new ArrayList<>(command.texts().size());
+        for (int t = 0; t < command.texts().size(); t++) {
+            double[] aggregate = new double[labels.size()];
+            int count = firstWindow[t + 1] - firstWindow[t];
+            for (int w = firstWindow[t]; w < firstWindow[t + 1]; w++) {
+                Classification window = scored.get(w);
+                for (int l = 0; l < labels.size(); l++) {
+                    double score = window.scores().get(window.labels().indexOf(labels.get(l)));
+                    aggregate[l] = command.multiLabel() ? Math.max(aggregate[l], score) : aggregate[l] + score / count;
+                }
+            }
+            results.add(Classification.ranked(labels, aggregate));
+        }
+        return results;
+    }
+
+    /** Tokens of text per window: max length less the specials, and for NLI less the longest hypothesis. */
+    private int windowTokens(ClassifyCommand command) {
+        if (!pairs) {
+            return tokenizer.maxLength() - 2;
+        }
+        int longestHypothesis = 0;
+        for (String label : command.labelNames()) {
+            longestHypothesis = Math.max(longestHypothesis, tokenizer.countTokens(command.hypothesis(label)));
+        }
+        return Math.max(16, tokenizer.maxLength() - 3 - longestHypothesis);
+    }
+}
