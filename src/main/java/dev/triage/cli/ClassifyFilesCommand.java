@@ -1,0 +1,130 @@
+package dev.triage.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+import jakarta.enterprise.context.Dependent;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.triage.Engine;
+import dev.triage.scoring.Classification;
+import dev.triage.scoring.ClassifyCommand;
+import io.quarkus.arc.Unremovable;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code triage classify}: every document of a JSON Lines file, streamed in chunks through the serving engine;
+ * one {@code {"id", "labels", "scores"}} line per document, in input order, labels by descending score.
+ */
+@Command(name = "classify", mixinStandardHelpOptions = true,
+        description = "Classify every document of a JSON Lines file; writes {\"id\", \"labels\", \"scores\"} "
+                + "per document, in input order, labels sorted by score.")
+@Dependent
+@Unremovable
+@RegisterForReflection
+public class ClassifyFilesCommand extends EngineCommand {
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where the predictions go (default: stdout)")
+    Path outFile;
+
+    @Option(names = "--multi-label", description = "Independent per-label scores instead of one distribution")
+    boolean multiLabel;
+
+    @Option(names = "--on-bad-line", paramLabel = "fail|skip", defaultValue = "fail",
+            description = "A line that is not JSON with a string \"text\": stop with exit code 2 (fail, default) "
+                    + "or report and skip it (skip)")
+    DocSource.OnBadLine onBadLine;
+
+    @Option(names = "--chunk", paramLabel = "N", defaultValue = "256",
+            description = "Documents classified per step; about two chunks are held in memory (default: 256)")
+    int chunk;
+
+    @Option(names = "--progress", paramLabel = "auto|bar|lines|none", defaultValue = "auto",
+            description = "Progress on stderr: a redrawn line on a terminal, else a line every 5 s (default: auto)")
+    Progress.Mode progress;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> labelNames = labels();
+        checkTemplate();
+        checkAtLeastOne("--chunk", chunk);
+        checkWritable("--out", outFile);
+        JsonlReader.requireReadable(in);
+        OptionalLong total = progress == Progress.Mode.NONE ? OptionalLong.empty() : JsonlReader.countRecords(in);
+        Engine.Loaded loaded = loaded();
+        String hypothesis = template(loaded);
+        note("model " + describe(loaded) + ", labels " + labelNames + ", template \"" + hypothesis + "\"");
+
+        // Predictions on a terminal: a bar redrawn between them would only garble both.
+        Progress.Mode mode = progress == Progress.Mode.AUTO && outFile == null && Progress.stdoutIsTerminal()
+                ? Progress.Mode.LINES : progress;
+        Progress shown = new Progress(err(), name(), total, mode);
+        try (DocSource source = new DocSource(in, false, onBadLine, message -> shown.message(name() + ": " + message));
+                Writer writer = open(outFile)) {
+            long[] count = { 0 };
+            ChunkPipeline.run(source, chunk, shown, docs -> {
+                List<String> texts = docs.stream().map(d -> cut(d.text())).toList();
+                List<Classification> results = loaded.scorer()
+                        .classify(new ClassifyCommand(texts, labelNames, hypothesis, multiLabel));
+                StringBuilder lines = new StringBuilder(docs.size() * 96);
+                for (int i = 0; i < docs.size(); i++) {
+                    lines.append(line(docs.get(i), results.get(i))).append('\n');
+                }
+                writer.write(lines.toString());
+                count[0] += docs.size();
+                shown.skipped(source.skipped());
+                shown.add(docs.size());
+            });
+            writer.flush();
+            long written = count[0];
+            shown.skipped(source.skipped());
+            shown.finish();
+            note(String.format(Locale.ROOT, "%,d documents classified in %.1f s (%.1f docs/s)%s%s", written,
+                    shown.seconds(), written / Math.max(shown.seconds(), 1e-9),
+                    source.skipped() > 0 ? String.format(Locale.ROOT, ", %,d bad line%s skipped", source.skipped(),
+                            source.skipped() == 1 ? "" : "s") : "",
+                    outFile == null ? "" : ", written to " + outFile));
+        }
+        return 0;
+    }
+
+    private static String line(DocSource.Doc doc, Classification result) throws IOException {
+        ObjectNode node = DocSource.JSON.createObjectNode();
+        node.set("id", doc.id());
+        ArrayNode labels = node.putArray("labels");
+        result.labels().forEach(labels::add);
+        ArrayNode scores = node.putArray("scores");
+        result.scores().forEach(scores::add);
+        return DocSource.JSON.writeValueAsString(node);
+    }
+
+    private static Writer open(Path file) {
+        if (file == null) {
+            // Not closed for real: stdout belongs to the process.
+            return new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16) {
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            };
+        }
+        try {
+            return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw CliException.usage("--out: cannot write " + file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.triage.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/**
+ * One artifact, two uses: without arguments it serves the function over HTTP; with a subcommand
+ * ({@code classify}, {@code eval}, {@code bench}) it runs the same engine on files and exits.
+ */
+@QuarkusMain
+public final class Main {
+
+    /**
+     * Settings for a command-line run, unless given explicitly (-D): no HTTP listener, so a server already on
+     * the port is no clash; logs on stderr, since stdout carries the results; no readiness delay at exit.
+     */
+    static final Map<String, String> CLI_PROPERTIES = cliProperties();
+
+
+    public static void main(String... args) {
+        if (args.length == 0) {
+            Quarkus.run(TriageApplication.class, args);
+            return;
+        }
+        List<String> set = new ArrayList<>();
+        for (Map.Entry<String, String> property : CLI_PROPERTIES.entrySet()) {
+            if (System.getProperty(property.getKey()) == null) {
+                System.setProperty(property.getKey(), property.getValue());
+                set.add(property.getKey());
+            }
+        }
+        try {
+            // In a packaged app this ends with System.exit; it returns only where an exit handler is installed
+            // (tests run several applications in one JVM, which must not inherit these settings).
+            Quarkus.run(TriageApplication.class, args);
+        } finally {
+            set.forEach(System::clearProperty);
+        }
+    }
+
+    private static Map<String, String> cliProperties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("quarkus.http.host-enabled", "false");
+        properties.put("quarkus.log.console.stderr", "true");
+        properties.put("quarkus.shutdown.delay", "0s");
+        return Map.copyOf(properties);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.triage.cli;
+
+import java.time.Duration;
+
+import io.quarkus.arc.Arc;
+import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+
+import dev.triage.Engine;
+
+/** No arguments: serve until told to stop. Arguments: run the command line on the started application. */
+public class TriageApplication implements QuarkusApplication {
+
+    @Override
+    public int run(String... args) {
+        if (args.length == 0) {
+            Quarkus.waitForExit();
+            // A model that failed to load asked for exit code 1 (Quarkus.asyncExit); report it.
+            return ApplicationLifecycleManager.getExitCode();
+        }
+        try {
+            return Cli.commandLine().execute(args);
+        } finally {
+            settle();
+        }
+    }
+
+    /**
+     * The model loads on its own thread from the start. A command that never needed it (--help, a usage error)
+     * still lets the load finish, so shutdown closes what was opened rather than racing the loader.
+     */
+    private static void settle() {
+        try {
+            Arc.container().instance(Engine.class).get().awaitLoaded(Duration.ofMinutes(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException loadFailedOrSlow) {
+            // Reported by the engine itself; the exit code says so too.
+        }
+    }
+}
