@@ -28,6 +28,11 @@ public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Option
     private static final Set<String> FIELDS = Set.of("texts", "labels", "hypothesisTemplate", "multiLabel",
             "longText");
     private static final Set<String> LABEL_FIELDS = Set.of("name", "description", "examples");
+    /**
+     * Characters of a hypothesis template: a sentence, copied once per label (each copy embedded, or paired with
+     * every text), so a huge one would cost memory out of all proportion to the body.
+     */
+    static final int MAX_TEMPLATE_CHARS = 1000;
 
     /** Binds and validates; every problem is a 400 naming the field. */
     public static ClassifyRequest from(JsonNode body, TriageConfig.Limits limits) {
@@ -42,9 +47,16 @@ public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Option
         JsonNode template = null;
         JsonNode multiLabel = null;
         JsonNode longText = null;
+        Map<String, String> given = new java.util.HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();
             String name = ALIASES.getOrDefault(field.getKey(), field.getKey());
+            String before = given.put(name, field.getKey());
+            if (before != null) {
+                // "labels" and "candidate_labels" both: one would silently win
+                throw ApiException.badRequest(field.getKey(), "'" + before + "' and '" + field.getKey()
+                        + "' are the same field; give it once");
+            }
             switch (name) {
                 case "texts" -> texts = field.getValue();
                 case "labels" -> labels = field.getValue();
@@ -67,6 +79,13 @@ public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Option
         if (template != null && !template.isNull()) {
             if (!template.isTextual()) {
                 throw ApiException.badRequest("hypothesisTemplate", "must be a string, not " + kind(template));
+            }
+            if (template.asText().length() > MAX_TEMPLATE_CHARS) {
+                throw ApiException.badRequest("hypothesisTemplate", "has " + template.asText().length()
+                        + " characters; the limit is " + MAX_TEMPLATE_CHARS);
+            }
+            if (!wellFormed(template.asText())) {
+                throw ApiException.badRequest("hypothesisTemplate", UNPAIRED_SURROGATE);
             }
             if (!template.asText().contains("{}")) {
                 throw ApiException.badRequest("hypothesisTemplate",
@@ -197,9 +216,29 @@ public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Option
                 throw ApiException.badRequest(field + "[" + i + "]", "has " + value.length()
                         + " characters; the limit is " + maxChars);
             }
+            if (nonBlank && !wellFormed(value)) {
+                // label names come back in the reply, where the lone half would turn into '?'
+                throw ApiException.badRequest(field + "[" + i + "]", UNPAIRED_SURROGATE);
+            }
             values.add(value);
         }
         return values;
+    }
+
+    private static final String UNPAIRED_SURROGATE =
+            "contains an unpaired UTF-16 surrogate (e.g. \\ud800 alone), which is not a character";
+
+    /** No lone surrogate halves (JSON escapes like \ud800 let them in; UTF-8 cannot carry them). */
+    static boolean wellFormed(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String kind(JsonNode node) {

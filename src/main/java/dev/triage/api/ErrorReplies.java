@@ -1,13 +1,21 @@
 package dev.triage.api;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,9 +27,13 @@ import io.vertx.ext.web.RoutingContext;
 public class ErrorReplies {
 
     private static final Logger LOG = Logger.getLogger(ErrorReplies.class);
+    private static final ObjectMapper JSON = StrictJson.MAPPER;
+    private static final int MAX_PROBLEM_CHARS = 300;
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).failureHandler(ErrorReplies::reply);
+        // A path no route serves: a JSON 404 too, not Vert.x's HTML page.
+        router.route().order(Integer.MAX_VALUE).handler(ctx -> ctx.fail(404));
     }
 
     static void reply(RoutingContext ctx) {
@@ -38,6 +50,12 @@ public class ErrorReplies {
             field = api.field().orElse(null);
             message = api.getMessage();
             api.retryAfterSeconds().ifPresent(s -> ctx.response().putHeader("Retry-After", Integer.toString(s)));
+        } else if (failure instanceof JsonProcessingException json) {
+            // Funqy reading a binary-mode CloudEvent's data (plain bodies fail with a bare 400, below).
+            status = 400;
+            boolean event = ctx.request().headers().contains("ce-id");
+            field = event ? "data" : null;
+            message = (event ? "CloudEvent data" : "request body") + " is not valid JSON: " + jsonProblem(json);
         } else if (failure != null) {
             status = 500;
             message = "internal error: " + failure;
@@ -45,6 +63,10 @@ public class ErrorReplies {
         } else {
             status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
             message = describe(status, ctx);
+            if (status == 406) {
+                status = 415; // Funqy's answer to a media type it cannot read; 406 is about the reply's type
+                field = "Content-Type";
+            }
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);
@@ -63,8 +85,8 @@ public class ErrorReplies {
             }
         }
         Throwable root = failure;
-        while (root != null && root.getCause() != null
-                && (root instanceof CompletionException || root.getClass().getName().startsWith("io.quarkus.funqy"))) {
+        while (root != null && root.getCause() != null && (root instanceof CompletionException
+                || root instanceof UncheckedIOException || root.getClass().getName().startsWith("io.quarkus.funqy"))) {
             root = root.getCause();
         }
         return root;
@@ -74,14 +96,42 @@ public class ErrorReplies {
     private static String describe(int status, RoutingContext ctx) {
         String ceType = ctx.request().getHeader("ce-type");
         return switch (status) {
-            case 400 -> "request body is not valid JSON (or not UTF-8)";
+            case 400 -> "request body is not valid JSON: " + parseProblem(ctx);
             case 404 -> ceType != null ? "no function for CloudEvent type '" + ceType + "' (use triage.classify)"
                     : "no function at " + ctx.request().path() + " (POST /classify)";
             case 405 -> "method " + ctx.request().method() + " not allowed: use POST";
             case 406 -> "unsupported Content-Type '" + ctx.request().getHeader("Content-Type")
-                    + "': use application/json or application/cloudevents+json";
-            case 413 -> "request body too large";
+                    + "': use application/json (or application/cloudevents+json)";
+            case 413 -> "request body too large: the limit is " + ConfigProvider.getConfig()
+                    .getOptionalValue("quarkus.http.limits.max-body-size", String.class).orElse("10240K") + " bytes";
             default -> "request failed with status " + status;
         };
+    }
+
+    /** Funqy fails a body Jackson cannot read with a bare 400; reading it again (failures only) says why. */
+    private static String parseProblem(RoutingContext ctx) {
+        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            return "the body is empty";
+        }
+        try {
+            JSON.readTree(body.getBytes());
+            return "Funqy could not read it"; // not reached: Funqy and this mapper read JSON alike
+        } catch (IOException e) {
+            return jsonProblem(e);
+        }
+    }
+
+    /** Jackson's own message and where, without its "[Source: ...]" suffix; cut short (it may quote the input). */
+    static String jsonProblem(IOException e) {
+        String problem;
+        if (e instanceof JsonProcessingException json) {
+            JsonLocation at = json.getLocation();
+            problem = json.getOriginalMessage().replaceAll("\\[Source: [^;\\]]*; ", "[").strip()
+                    + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+        } else {
+            problem = String.valueOf(e.getMessage());
+        }
+        return problem.length() > MAX_PROBLEM_CHARS ? problem.substring(0, MAX_PROBLEM_CHARS) + "..." : problem;
     }
 }

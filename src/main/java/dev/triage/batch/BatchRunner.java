@@ -63,7 +63,7 @@ public final class BatchRunner {
             }
             return outputs;
         } catch (TimeoutException e) {
-            throw new DeadlineExceededException("no result within the deadline of " + deadline.toSeconds() + " s");
+            throw new DeadlineExceededException("no result within the deadline of " + deadline.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeadlineExceededException("interrupted while waiting for inference");

@@ -1,0 +1,202 @@
+package dev.triage.api;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Checks what Funqy does not, before it sees the request: the method, the media type, an empty body, and the
+ * CloudEvent attributes of binary mode (ce-* headers) and structured mode (the JSON envelope). Funqy answers
+ * those cases with a bare 404/406/500 or a NullPointerException; here they become a 4xx naming the problem.
+ * It runs after Quarkus' body handler (the body is already buffered, nothing is consumed) and before Funqy's
+ * routes ({@code /} and {@code /classify}). The data itself is validated by {@link ClassifyRequest}.
+ */
+public class RequestGuard {
+
+    /** The binary-mode attributes a CloudEvent must carry, in the spec's order. */
+    static final List<String> REQUIRED_HEADERS = List.of("ce-id", "ce-source", "ce-specversion", "ce-type");
+    static final List<String> REQUIRED_MEMBERS = List.of("id", "source", "specversion", "type");
+    static final String SPEC_VERSION = "1.0";
+    static final String FUNCTION = "classify";
+    /** Runs after the body handler ({@code RouteConstants.ROUTE_ORDER_BODY_HANDLER}), before Funqy's routes. */
+    static final int ORDER = -1;
+
+    private static final ObjectMapper JSON = StrictJson.MAPPER;
+
+    /** The ce-type values Funqy routes to the function: the configured trigger and the function's name. */
+    private final Set<String> types = Set.of(FUNCTION, ConfigProvider.getConfig()
+            .getOptionalValue("quarkus.funqy.knative-events.mapping." + FUNCTION + ".trigger", String.class)
+            .orElse(FUNCTION));
+
+    void install(@Observes Router router) {
+        router.route("/").order(ORDER).handler(this::check);
+        router.route("/" + FUNCTION).order(ORDER).handler(this::check);
+    }
+
+    void check(RoutingContext ctx) {
+        try {
+            inspect(ctx);
+        } catch (ApiException e) {
+            ctx.fail(e);
+            return;
+        }
+        ctx.next();
+    }
+
+    private void inspect(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (request.method() != HttpMethod.POST) {
+            ctx.response().putHeader("Allow", "POST");
+            throw new ApiException(405, null, "method " + request.method() + " is not allowed: POST a JSON body to /"
+                    + FUNCTION + ", or a CloudEvent to /", null);
+        }
+        String contentType = mediaType(request.getHeader("Content-Type"));
+        if (contentType.startsWith("application/") && !request.getHeader("Content-Type").startsWith(contentType)) {
+            // Media types are case-insensitive (RFC 9110); Funqy compares them case-sensitively.
+            String header = request.getHeader("Content-Type");
+            int semicolon = header.indexOf(';');
+            request.headers().set("Content-Type", contentType + (semicolon < 0 ? "" : header.substring(semicolon)));
+        }
+        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        boolean empty = body == null || body.length() == 0;
+        if (contentType.equals("application/cloudevents-batch+json")) {
+            throw unsupported("batched CloudEvents (application/cloudevents-batch+json) are not supported: send one "
+                    + "event per request");
+        }
+        if (contentType.equals("application/cloudevents+json")) {
+            // Structured mode. Funqy takes any request with a ce-id header for binary mode, where this body is
+            // not readable data; in structured mode the envelope is what counts (HTTP binding 3.2), so duplicated
+            // ce-* headers are dropped.
+            request.headers().names().stream().filter(RequestGuard::isCeHeader).toList()
+                    .forEach(request.headers()::remove);
+            structured(body, empty);
+            return;
+        }
+        boolean binary = request.headers().names().stream().anyMatch(RequestGuard::isCeHeader);
+        if (binary) {
+            binaryMode(request, contentType, empty);
+            return;
+        }
+        if (!contentType.equals("application/json")) {
+            throw unsupported((contentType.isEmpty() ? "no Content-Type" : "unsupported Content-Type '"
+                    + request.getHeader("Content-Type") + "'")
+                    + ": use application/json (or a CloudEvent: application/cloudevents+json, or ce-* headers)");
+        }
+        if (empty) {
+            throw ApiException.badRequest(null,
+                    "request body is empty: expected {\"texts\": [...], \"labels\": [...]}");
+        }
+    }
+
+    private void binaryMode(HttpServerRequest request, String contentType, boolean empty) {
+        for (String header : REQUIRED_HEADERS) {
+            String value = request.getHeader(header);
+            if (value == null || value.isBlank()) {
+                throw ApiException.badRequest(header, "CloudEvent (binary mode) lacks the required attribute "
+                        + header + " (required: " + String.join(", ", REQUIRED_HEADERS) + ")");
+            }
+        }
+        specVersion("ce-specversion", request.getHeader("ce-specversion"));
+        type("ce-type", request.getHeader("ce-type"));
+        if (!contentType.equals("application/json")) {
+            throw new ApiException(415, "Content-Type", "CloudEvent data must be application/json, not "
+                    + (contentType.isEmpty() ? "without Content-Type" : "'" + request.getHeader("Content-Type") + "'"),
+                    null);
+        }
+        if (empty) {
+            throw ApiException.badRequest("data",
+                    "CloudEvent data is empty: expected {\"texts\": [...], \"labels\": [...]}");
+        }
+    }
+
+    private void structured(Buffer body, boolean empty) {
+        if (empty) {
+            throw ApiException.badRequest(null, "structured CloudEvent is empty: expected a JSON object with "
+                    + "specversion, id, source, type and data");
+        }
+        JsonNode event;
+        try {
+            event = JSON.readTree(body.getBytes());
+        } catch (IOException e) {
+            throw ApiException.badRequest(null, "structured CloudEvent is not valid JSON: " + ErrorReplies.jsonProblem(e));
+        }
+        if (event == null || !event.isObject()) {
+            throw ApiException.badRequest(null, "structured CloudEvent must be a JSON object, not "
+                    + (event == null ? "empty" : ClassifyRequest.kind(event)));
+        }
+        for (String member : REQUIRED_MEMBERS) {
+            JsonNode value = event.get(member);
+            if (value == null || value.isNull()) {
+                throw ApiException.badRequest(member, "CloudEvent lacks the required attribute '" + member
+                        + "' (required: " + String.join(", ", REQUIRED_MEMBERS) + ")");
+            }
+            if (!value.isTextual() || value.asText().isBlank()) {
+                throw ApiException.badRequest(member, "CloudEvent attribute '" + member
+                        + "' must be a non-empty string, not " + ClassifyRequest.kind(value));
+            }
+        }
+        specVersion("specversion", event.get("specversion").asText());
+        type("type", event.get("type").asText());
+        JsonNode dataContentType = event.get("datacontenttype");
+        // Absent means application/json (JSON event format 3.1.1); an explicit null is not something Funqy reads.
+        if (dataContentType != null && (!dataContentType.isTextual()
+                || !mediaType(dataContentType.asText()).equals("application/json"))) {
+            throw new ApiException(415, "datacontenttype", "CloudEvent data must be application/json, not "
+                    + (dataContentType.isTextual() ? "'" + dataContentType.asText() + "'"
+                            : ClassifyRequest.kind(dataContentType)), null);
+        }
+        if (event.has("data_base64")) {
+            throw new ApiException(415, "data_base64",
+                    "binary CloudEvent data (data_base64) is not supported: put the request object in 'data'", null);
+        }
+        if (!event.has("data")) {
+            throw ApiException.badRequest("data",
+                    "CloudEvent has no 'data': expected {\"texts\": [...], \"labels\": [...]} there");
+        }
+    }
+
+    private static void specVersion(String field, String value) {
+        if (!SPEC_VERSION.equals(value.trim())) {
+            throw ApiException.badRequest(field,
+                    "unsupported CloudEvents specversion '" + value + "': only " + SPEC_VERSION + " is accepted");
+        }
+    }
+
+    private void type(String field, String value) {
+        if (!types.contains(value)) {
+            throw ApiException.badRequest(field, "unknown CloudEvent type '" + value + "': this function handles "
+                    + types.stream().filter(t -> !t.equals(FUNCTION)).findFirst().orElse(FUNCTION));
+        }
+    }
+
+    private static ApiException unsupported(String message) {
+        return new ApiException(415, "Content-Type", message, null);
+    }
+
+    static boolean isCeHeader(String name) {
+        return name.regionMatches(true, 0, "ce-", 0, 3);
+    }
+
+    /** The media type without parameters, lower case; "" when absent. */
+    static String mediaType(String header) {
+        if (header == null) {
+            return "";
+        }
+        int semicolon = header.indexOf(';');
+        return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+}
