@@ -21,9 +21,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -Eq 'version "(2[1-9]|[3-9][0-9])'; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
+source deploy/java-home.sh
 data=$(cd ../shared/data/20newsgroups && pwd)/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl
 peerdir=$(cd ../shared/peers/transformersjs && pwd)
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests

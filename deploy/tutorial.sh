@@ -17,9 +17,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -Eq 'version "(2[1-9]|[3-9][0-9])'; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
+source deploy/java-home.sh
 data=../shared/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl
 [ -f "$data" ] || { echo "missing $data (../shared/data must sit beside the clone)" >&2; exit 1; }
 if [ "$build" = 1 ]; then

@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triage.Engine;
 import dev.triage.scoring.Classification;
 import dev.triage.scoring.ClassifyCommand;
+import dev.triage.scoring.LabelSpec;
+import dev.triage.scoring.LongText;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -48,6 +50,19 @@ public class EvalCommand extends EngineCommand {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON")
     Path json;
 
+    @Option(names = "--examples", paramLabel = "FILE",
+            description = "Few-shot: labelled JSON Lines (gold labels mapped like --in's) from which each label "
+                    + "takes its first --examples-per-label texts of at least 20 words as examples")
+    Path examples;
+
+    @Option(names = "--examples-per-label", paramLabel = "N", defaultValue = "8",
+            description = "Few-shot examples per label (default: 8)")
+    int examplesPerLabel;
+
+    @Option(names = "--long-text", paramLabel = "truncate|chunk", defaultValue = "truncate",
+            description = "Texts longer than the model reads: truncate (default, HF) or chunk (score windows)")
+    String longText;
+
     @Option(names = "--on-bad-line", paramLabel = "fail|skip", defaultValue = "fail",
             description = "A line that is not JSON with string \"text\" and \"label\": stop with exit code 2 "
                     + "(fail, default) or report and skip it (skip)")
@@ -60,6 +75,37 @@ public class EvalCommand extends EngineCommand {
     @Option(names = "--progress", paramLabel = "auto|bar|lines|none", defaultValue = "auto",
             description = "Progress on stderr (default: auto)")
     Progress.Mode progress;
+
+    /** Plain labels, or with --examples each label's first N substantial texts from that file. */
+    private List<LabelSpec> fewShotLabels(List<String> labelNames, Map<String, Integer> goldToIndex) {
+        if (examples == null) {
+            return labelNames.stream().map(LabelSpec::plain).toList();
+        }
+        checkAtLeastOne("--examples-per-label", examplesPerLabel);
+        JsonlReader.requireReadable(examples);
+        List<List<String>> picked = new ArrayList<>();
+        labelNames.forEach(l -> picked.add(new ArrayList<>()));
+        try (DocSource source = new DocSource(examples, true, DocSource.OnBadLine.SKIP, message -> {
+        })) {
+            for (DocSource.Doc doc = source.next(); doc != null; doc = source.next()) {
+                Integer index = goldToIndex.get(doc.label());
+                if (index != null && picked.get(index).size() < examplesPerLabel
+                        && doc.text().strip().split("\\s+").length >= 20) {
+                    picked.get(index).add(cut(doc.text()));
+                }
+            }
+        }
+        List<LabelSpec> specs = new ArrayList<>();
+        for (int l = 0; l < labelNames.size(); l++) {
+            if (picked.get(l).isEmpty()) {
+                throw CliException.usage("--examples: " + examples + " has no example for label '"
+                        + labelNames.get(l) + "'");
+            }
+            specs.add(new LabelSpec(labelNames.get(l), java.util.Optional.empty(), List.copyOf(picked.get(l))));
+        }
+        note("few-shot: " + specs.stream().mapToInt(s -> s.examples().size()).sum() + " examples from " + examples);
+        return specs;
+    }
 
     /** Gold labels that map to no candidate: how many documents carry each, and the first line. */
     private record Unmapped(long firstLine, long docs) {
@@ -106,6 +152,12 @@ public class EvalCommand extends EngineCommand {
             throw CliException.usage(in + " has no documents to evaluate");
         }
 
+        List<LabelSpec> labelSpecs = fewShotLabels(labelNames, goldToIndex);
+        LongText mode = switch (longText) {
+            case "truncate" -> LongText.TRUNCATE;
+            case "chunk" -> LongText.CHUNK;
+            default -> throw CliException.usage("--long-text must be truncate or chunk, not '" + longText + "'");
+        };
         Engine.Loaded loaded = loaded();
         String hypothesis = template(loaded);
         note("model " + describe(loaded) + ", labels " + labelNames + ", template \"" + hypothesis + "\"");
@@ -119,7 +171,7 @@ public class EvalCommand extends EngineCommand {
                     return;
                 }
                 List<Classification> results = loaded.scorer().classify(new ClassifyCommand(
-                        scored.stream().map(d -> cut(d.text())).toList(), labelNames, hypothesis, false));
+                        scored.stream().map(d -> cut(d.text())).toList(), labelSpecs, hypothesis, false, mode));
                 for (int i = 0; i < scored.size(); i++) {
                     report.add(goldToIndex.get(scored.get(i).label()), labelNames.indexOf(results.get(i).top()));
                 }

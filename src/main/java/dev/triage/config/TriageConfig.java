@@ -95,7 +95,7 @@ public interface TriageConfig {
         double hypothesisWeight();
 
         /** Few-shot labels: weight of the normalised mean of the label's example vectors. */
-        @WithDefault("2.0")
+        @WithDefault("1.0")
         double exampleWeight();
 
         /** "longText": "chunk": tokens shared by neighbouring windows. */
