@@ -48,5 +48,5 @@ awk -v one="$one" -v all="$all" -v cores="$cores" 'BEGIN {
   printf "%-34s %11.1fs %13.1fs %9.2fx  (16 CPUs)\n", "tutorial (published: 4:12, 1:58)", 252, 118, 252 / 118
   if (all == "") all = one
   printf "%-34s %11.2fs %13.2fs %9.2fx  (%d CPUs)\n", "triage (this machine)", one, all, one / all, cores
-  printf "%-34s %11.2f%% %14s\n", "triage speed-up per core", 100 * one / all / cores, ""
+  printf "%-34s %10.1f%% of linear\n", "triage scaling per core", 100 * one / all / cores
 }'
