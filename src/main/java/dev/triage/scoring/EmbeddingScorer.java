@@ -56,8 +56,9 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         List<String> texts = command.texts();
         // Every vector this request needs that is not cached: label parts, then texts, in one pool run.
         Map<String, String> missing = new LinkedHashMap<>(); // cache key -> text to embed
-        for (LabelSpec label : command.labels()) {
-            for (Map.Entry<String, String> part : parts(label, command).entrySet()) {
+        List<Map<String, String>> labelParts = command.labels().stream().map(l -> parts(l, command)).toList();
+        for (Map<String, String> parts : labelParts) {
+            for (Map.Entry<String, String> part : parts.entrySet()) {
                 if (vectorCache.get(part.getKey()) == null) {
                     missing.put(part.getKey(), part.getValue());
                 }
@@ -82,7 +83,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         }
         float[][] labelVectors = new float[command.labels().size()][];
         for (int l = 0; l < labelVectors.length; l++) {
-            labelVectors[l] = prototype(command.labels().get(l), command, known);
+            labelVectors[l] = prototype(labelParts.get(l), known);
         }
         List<Classification> results = new ArrayList<>(texts.size());
         for (int t = 0; t < texts.size(); t++) {
@@ -105,14 +106,16 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         return parts;
     }
 
-    private float[] prototype(LabelSpec label, ClassifyCommand command, Map<String, float[]> fresh) {
+    /** @param parts the label's texts by cache key, as {@link #parts} gives them */
+    private float[] prototype(Map<String, String> parts, Map<String, float[]> fresh) {
         List<float[]> hypothesis = new ArrayList<>();
         List<float[]> examples = new ArrayList<>();
-        for (String key : parts(label, command).keySet()) {
+        for (Map.Entry<String, String> part : parts.entrySet()) {
+            String key = part.getKey();
             float[] vector = fresh.containsKey(key) ? fresh.get(key) : vectorCache.get(key);
             if (vector == null) {
                 // Evicted between lookup and use by a concurrent request: embed it again, alone.
-                String text = parts(label, command).get(key);
+                String text = part.getValue();
                 vector = runner.run(List.of(tokenizer.encode(text)))[0];
                 vectorCache.put(key, vector);
             }
