@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 public class HttpBatches {
     public static void main(String[] args) throws Exception {
-        Pattern text = Pattern.compile("\"text\"\\s*:\\s*(\"(?:[^\"\\\\]|\\\\.)*\")");
+        // Possessive: a plain (a|b)* recurses once per character and overflows the stack on long posts.
+        Pattern text = Pattern.compile("\"text\"\\s*:\\s*(\"(?:[^\"\\\\]++|\\\\.)*+\")");
         List<String> texts = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of(args[0]))) {
             Matcher m = text.matcher(line);
