@@ -92,7 +92,7 @@ public class Engine {
     /** Opens model, tokenizer, pool and scorer; anything opened is closed again if a later step fails. */
     static Loaded open(ModelSpec spec, TriageConfig config, long startNanos, IntConsumer tokensPerRun,
             CachingScorer.Listener cacheListener) {
-        OnnxModel model = OnnxModel.open(spec);
+        OnnxModel model = OnnxModel.open(spec, TriageConfig.optimizedGraphs(config.model()));
         TextTokenizer tokenizer = null;
         try {
             tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), model.kind() == ModelKind.NLI);

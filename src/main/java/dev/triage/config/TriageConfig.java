@@ -45,7 +45,15 @@ public interface TriageConfig {
         @WithDefault("true")
         boolean exitOnFailure();
 
-        /** Writable directory for models extracted from the jar and ORT's optimised-model cache. */
+        /**
+         * At the first start, rewrite ORT's optimised graph for speed (residual Add + LayerNormalization into
+         * SkipLayerNormalization), check it against the original and cache it under work-dir; false: run the
+         * graph as exported.
+         */
+        @WithDefault("true")
+        boolean optimizeGraph();
+
+        /** Writable directory for models extracted from the jar and the optimised-graph cache. */
         @WithDefault("${java.io.tmpdir}/triage")
         Path workDir();
     }
@@ -150,6 +158,11 @@ public interface TriageConfig {
         /** texts x labels for NLI models, where every pair is one model input. */
         @WithDefault("8192")
         int maxPairs();
+    }
+
+    /** Where the optimised graphs are kept, if {@link Model#optimizeGraph()} is on. */
+    static Optional<Path> optimizedGraphs(Model model) {
+        return model.optimizeGraph() ? Optional.of(model.workDir().resolve("optimized")) : Optional.empty();
     }
 
     /** The worker count the pool really uses. */

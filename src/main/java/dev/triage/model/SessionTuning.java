@@ -2,6 +2,7 @@ package dev.triage.model;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 
 /**
  * ORT session options. One intra-op and one inter-op thread: parallelism comes from the worker pool (one
@@ -13,11 +14,16 @@ final class SessionTuning {
     }
 
     static OrtSession.SessionOptions options() throws OrtException {
+        return options(OptLevel.ALL_OPT);
+    }
+
+    /** @param level EXTENDED where ORT saves the optimised graph: ALL adds layout rewrites tied to this CPU */
+    static OrtSession.SessionOptions options(OptLevel level) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(1);
         options.setInterOpNumThreads(1);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setOptimizationLevel(level);
         // No thread is ever idle-spinning for work that another thread could do.
         options.addConfigEntry("session.intra_op.allow_spinning", "0");
         options.addConfigEntry("session.inter_op.allow_spinning", "0");

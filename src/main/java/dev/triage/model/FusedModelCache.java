@@ -1,0 +1,199 @@
+package dev.triage.model;
+
+import java.io.IOException;
+import java.nio.LongBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+/**
+ * The graph a model's session really runs: ORT's own optimised graph with {@link SkipLayerNormFusion} applied,
+ * made at the first start, checked against the original on a padded batch, and kept in the work dir so later
+ * starts load it directly. Keyed by the model file (path, size, mtime), the ORT version and this rewrite's
+ * version. A model the rewrite does not fit, or whose rewrite does not match, runs as it was exported.
+ */
+final class FusedModelCache {
+
+    private static final Logger LOG = Logger.getLogger(FusedModelCache.class);
+    /** Bump when the rewrite changes, so no graph made by an older one is reused. */
+    private static final String REWRITE_VERSION = "skip-layer-norm-1";
+    /** Per output: |fused - original| / |original| over the whole tensor (q8 differs by rounding only). */
+    static final double MAX_RELATIVE_ERROR = 1e-3;
+
+    private final OrtEnvironment env;
+    private final Path fused;
+    private final Path unfusable;
+    private final Path optimized;
+
+    FusedModelCache(ModelSpec spec, Path dir, OrtEnvironment env) {
+        this.env = env;
+        String key = key(spec.onnxFile(), env.getVersion());
+        String base = spec.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + key;
+        this.fused = dir.resolve(base + ".fused.onnx");
+        this.unfusable = dir.resolve(base + ".unfusable");
+        this.optimized = dir.resolve(base + ".ort-optimized.onnx");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ModelException("cannot create the model cache " + dir
+                    + " (set triage.model.work-dir to a writable directory): " + e.getMessage(), e);
+        }
+    }
+
+    /** The verified fused graph of an earlier start. */
+    Optional<Path> cached() {
+        return Files.isRegularFile(fused) ? Optional.of(fused) : Optional.empty();
+    }
+
+    /** Forgets a cached graph that no longer loads (a partial copy, another ORT's file). */
+    void discard() {
+        deleteQuietly(fused);
+    }
+
+    /** An earlier start found nothing to fuse, or a fused graph that did not match: do not try again. */
+    boolean knownUnfusable() {
+        return Files.exists(unfusable);
+    }
+
+    /** Where ORT saves its optimised graph while the first session opens. */
+    Path optimizedOutput() {
+        return optimized;
+    }
+
+    /**
+     * Rewrites the graph ORT saved while opening {@code original}, checks the result against it and caches it.
+     *
+     * @return a session on the fused graph, or empty (the original session is then the one to use)
+     */
+    Optional<OrtSession> fuse(OrtSession original) {
+        Path candidate = fused.resolveSibling(fused.getFileName() + ".part");
+        OrtSession session = null;
+        try {
+            int pairs;
+            try (FileChannel in = FileChannel.open(optimized)) {
+                MappedByteBuffer graph = in.map(FileChannel.MapMode.READ_ONLY, 0, in.size());
+                pairs = SkipLayerNormFusion.rewrite(graph, candidate);
+            }
+            if (pairs == 0) {
+                return refuse("the graph has no Add + LayerNormalization pair to fuse", null);
+            }
+            session = env.createSession(candidate.toString(), SessionTuning.options());
+            Optional<String> mismatch = compare(original, session);
+            if (mismatch.isPresent()) {
+                return refuse(mismatch.get(), session);
+            }
+            Files.move(candidate, fused, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            LOG.infof("Fused %d Add + LayerNormalization pairs into SkipLayerNormalization; cached %s", pairs, fused);
+            return Optional.of(session);
+        } catch (IOException | OrtException | RuntimeException e) {
+            return refuse("rewrite failed: " + e, session);
+        } finally {
+            deleteQuietly(candidate);
+            deleteQuietly(optimized);
+        }
+    }
+
+    private Optional<OrtSession> refuse(String why, OrtSession session) {
+        LOG.warnf("Model graph not fused (%s); running it as exported", why);
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                // Never used: nothing to recover.
+            }
+        }
+        try {
+            Files.writeString(unfusable, why + "\n");
+        } catch (IOException e) {
+            LOG.debugf("cannot record %s: %s", unfusable, e);
+        }
+        return Optional.empty();
+    }
+
+    /** Both sessions on a batch of two rows, the second padded: every float output must agree. */
+    private Optional<String> compare(OrtSession original, OrtSession fusedSession) throws OrtException {
+        long[] shape = { 2, 8 };
+        long[] ids = { 1, 2, 3, 4, 5, 4, 3, 2, 1, 3, 5, 2, 4, 0, 0, 0 };
+        long[] mask = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0 };
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            for (String name : original.getInputNames()) {
+                long[] values = switch (name) {
+                    case ModelSignature.INPUT_IDS -> ids;
+                    case ModelSignature.ATTENTION_MASK -> mask;
+                    default -> new long[ids.length];
+                };
+                inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(values), shape));
+            }
+            try (OrtSession.Result expected = original.run(inputs); OrtSession.Result actual = fusedSession.run(inputs)) {
+                for (Map.Entry<String, OnnxValue> output : expected) {
+                    if (output.getValue() instanceof OnnxTensor want && want.getFloatBuffer() != null) {
+                        Optional<OnnxValue> got = actual.get(output.getKey());
+                        if (got.isEmpty() || !(got.get() instanceof OnnxTensor have) || have.getFloatBuffer() == null) {
+                            return Optional.of("output " + output.getKey() + " missing from the fused graph");
+                        }
+                        double error = relativeError(want.getFloatBuffer().array(), have.getFloatBuffer().array());
+                        if (!(error <= MAX_RELATIVE_ERROR)) {
+                            return Optional.of(String.format("output %s differs by %.3g (relative), over %.0e",
+                                    output.getKey(), error, MAX_RELATIVE_ERROR));
+                        }
+                    }
+                }
+            }
+            return Optional.empty();
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    static double relativeError(float[] want, float[] have) {
+        if (want.length != have.length) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < want.length; i++) {
+            diff += (double) (want[i] - have[i]) * (want[i] - have[i]);
+            norm += (double) want[i] * want[i];
+        }
+        return Math.sqrt(diff) / Math.max(Math.sqrt(norm), Double.MIN_NORMAL);
+    }
+
+    private static String key(Path model, String ortVersion) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            String identity = model.toAbsolutePath().normalize() + "|" + Files.size(model) + "|"
+                    + Files.getLastModifiedTime(model).toMillis() + "|ort " + ortVersion + "|" + REWRITE_VERSION;
+            return HexFormat.of().formatHex(digest.digest(identity.getBytes(StandardCharsets.UTF_8)), 0, 8);
+        } catch (IOException e) {
+            throw new ModelException("cannot read " + model + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debugf("cannot delete %s: %s", file, e);
+        }
+    }
+}
