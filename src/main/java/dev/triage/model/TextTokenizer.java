@@ -20,13 +20,17 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     private final HuggingFaceTokenizer tokenizer;
-    /** No truncation, no specials: finds where the tokens of a long text are, to cut it into windows. */
-    private final HuggingFaceTokenizer spans;
+    private final Path tokenizerJson;
+    /**
+     * No truncation, no specials: finds where the tokens of a long text are, to cut it into windows. Made on
+     * first use: only chunking needs it, and each tokenizer instance holds ~14 MB of native vocabulary.
+     */
+    private volatile HuggingFaceTokenizer spans;
     private final int maxLength;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, HuggingFaceTokenizer spans, int maxLength) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, Path tokenizerJson, int maxLength) {
         this.tokenizer = tokenizer;
-        this.spans = spans;
+        this.tokenizerJson = tokenizerJson;
         this.maxLength = maxLength;
     }
 
@@ -47,12 +51,29 @@ public final class TextTokenizer implements AutoCloseable {
             builder.optTruncation(true);
         }
         try {
-            HuggingFaceTokenizer spans = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson)
-                    .optAddSpecialTokens(false).optPadding(false).optTruncation(false).build();
-            return new TextTokenizer(builder.build(), spans, maxLength);
+            return new TextTokenizer(builder.build(), tokenizerJson, maxLength);
         } catch (IOException | RuntimeException e) {
             throw new ModelException(tokenizerJson + " is not a usable HuggingFace tokenizer.json: " + e.getMessage(), e);
         }
+    }
+
+    private HuggingFaceTokenizer spans() {
+        HuggingFaceTokenizer made = spans;
+        if (made == null) {
+            synchronized (this) {
+                made = spans;
+                if (made == null) {
+                    try {
+                        made = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson)
+                                .optAddSpecialTokens(false).optPadding(false).optTruncation(false).build();
+                    } catch (IOException e) {
+                        throw new ModelException(tokenizerJson + " can no longer be read: " + e.getMessage(), e);
+                    }
+                    spans = made;
+                }
+            }
+        }
+        return made;
     }
 
     public int maxLength() {
@@ -72,7 +93,7 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Tokens of the text alone, without specials and without truncation. */
     public int countTokens(String text) {
-        return spans.encode(text, false, false).getIds().length;
+        return spans().encode(text, false, false).getIds().length;
     }
 
     /**
@@ -81,7 +102,7 @@ public final class TextTokenizer implements AutoCloseable {
      * original text (so a cased model sees the original casing).
      */
     public List<String> windows(String text, int tokensPerWindow, int overlap, int maxWindows) {
-        CharSpan[] tokens = spans.encode(text, false, false).getCharTokenSpans();
+        CharSpan[] tokens = spans().encode(text, false, false).getCharTokenSpans();
         if (tokens.length <= tokensPerWindow) {
             return List.of(text);
         }
@@ -101,8 +122,10 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         tokenizer.close();
-        spans.close();
+        if (spans != null) {
+            spans.close();
+        }
     }
 }
