@@ -24,6 +24,9 @@ final class SessionTuning {
         options.setInterOpNumThreads(1);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         options.setOptimizationLevel(level);
+        // A memory pattern is planned per input shape, and every sequence length is a new shape: measured on
+        // the 777 posts, turning it off cut peak RSS by ~12 MB at no loss of speed.
+        options.setMemoryPatternOptimization(false);
         // No thread is ever idle-spinning for work that another thread could do.
         options.addConfigEntry("session.intra_op.allow_spinning", "0");
         options.addConfigEntry("session.inter_op.allow_spinning", "0");
