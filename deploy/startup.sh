@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Start-to-ready of the packaged server: from exec to the first 200 of /q/health/ready (model loaded, graph
+# fused or taken from the cache, every worker warmed), N starts, each a fresh process; prints each and the
+# median. The first start after a build (or with --cold) also makes the fused-graph cache.
+#   deploy/startup.sh [--starts N] [--cold] [--model NAME]      (JVM settings: deploy/triage)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+starts=5; cold=0; model=all-minilm-l6-v2-q
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --starts) starts="$2"; shift ;;
+    --cold) cold=1 ;;
+    --model) model="$2"; shift ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+work=$(mktemp -d); port=18093
+trap 'rm -rf "$work"; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true' EXIT
+times=()
+for i in $(seq 1 "$starts"); do
+  [ "$cold" = 1 ] && rm -rf "$work/optimized"
+  t0=$(date +%s%N)
+  TRIAGE_MODEL_NAME=$model TRIAGE_MODEL_WORK_DIR=$work QUARKUS_HTTP_PORT=$port deploy/triage >"$work/log" 2>&1 &
+  pid=$!
+  until curl -sf -o /dev/null "localhost:$port/q/health/ready"; do
+    kill -0 "$pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
+    sleep 0.01
+  done
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+  times+=("$ms")
+  printf 'start %d: %d ms to ready%s\n' "$i" "$ms" "$(grep -q 'Fused [0-9]' "$work/log" && echo ' (made the fused graph)')"
+done
+printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "median of %d starts: %d ms\n", NR, (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
