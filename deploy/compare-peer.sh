@@ -54,11 +54,14 @@ run_triage() { # -> "docs/s peakRSSkB"
       --workers "$cores" --repeat 1 --json "$tmp/t.json" >/dev/null 2>"$tmp/t.err"
     rate=$(tr -d ' \n' < "$tmp/t.json" | sed 's/.*"results":\[{[^]]*"docsPerSecond":\([0-9.]*\).*/\1/')
   else
-    /usr/bin/time -f '%M' -o "$tmp/rss" env TRIAGE_MODEL_NAME=$triage_model QUARKUS_HTTP_PORT=18090 \
-      deploy/triage >"$tmp/server.log" 2>&1 &
-    server=$!
-    until curl -sf localhost:18090/q/health/ready >/dev/null; do sleep 0.2; done
+    TRIAGE_MODEL_NAME=$triage_model QUARKUS_HTTP_PORT=18090 deploy/triage >"$tmp/server.log" 2>&1 &
+    server=$! # deploy/triage execs the JVM: this is its pid
+    until curl -sf localhost:18090/q/health/ready >/dev/null; do
+      kill -0 "$server" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
+      sleep 0.2
+    done
     rate=$("$JAVA_HOME/bin/java" deploy/HttpBatches.java "$data" http://localhost:18090/classify 64)
+    awk '/^VmHWM/ { print $2 }' "/proc/$server/status" > "$tmp/rss"
     kill "$server"; wait "$server" 2>/dev/null || true; server=
   fi
   echo "$rate $(cat "$tmp/rss")"

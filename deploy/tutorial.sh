@@ -24,7 +24,7 @@ if [ "$build" = 1 ]; then
   echo "== building (./mvnw package)" >&2
   ./mvnw -B -q package -DskipTests
 fi
-triage() { "$JAVA_HOME/bin/java" -jar target/quarkus-app/quarkus-run.jar "$@"; }
+triage() { deploy/triage "$@"; }
 cores=$("$JAVA_HOME/bin/java" -XshowSettings:system -version 2>&1 | sed -n 's/.*Effective CPU Count: *//p' | head -n 1)
 [ -n "$cores" ] || cores=$(nproc)
 
