@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
@@ -48,7 +49,9 @@ final class FusedModelCache {
         String base = spec.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + key;
         this.fused = dir.resolve(base + ".fused.onnx");
         this.unfusable = dir.resolve(base + ".unfusable");
-        this.optimized = dir.resolve(base + ".ort-optimized.onnx");
+        // Per start: two processes sharing the work dir may make the same graph at once; only the final,
+        // verified file is shared (moved into place atomically).
+        this.optimized = dir.resolve(base + "." + UUID.randomUUID() + ".ort-optimized.onnx");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -83,7 +86,7 @@ final class FusedModelCache {
      * @return a session on the fused graph, or empty (the original session is then the one to use)
      */
     Optional<OrtSession> fuse(OrtSession original) {
-        Path candidate = fused.resolveSibling(fused.getFileName() + ".part");
+        Path candidate = optimized.resolveSibling(optimized.getFileName() + ".fused.part");
         OrtSession session = null;
         try {
             int pairs;
@@ -92,25 +95,26 @@ final class FusedModelCache {
                 pairs = SkipLayerNormFusion.rewrite(graph, candidate);
             }
             if (pairs == 0) {
-                return refuse("the graph has no Add + LayerNormalization pair to fuse", null);
+                return refuse("the graph has no Add + LayerNormalization pair to fuse", null, true);
             }
             session = env.createSession(candidate.toString(), SessionTuning.options());
             Optional<String> mismatch = compare(original, session);
             if (mismatch.isPresent()) {
-                return refuse(mismatch.get(), session);
+                return refuse(mismatch.get(), session, true);
             }
             Files.move(candidate, fused, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             LOG.infof("Fused %d Add + LayerNormalization pairs into SkipLayerNormalization; cached %s", pairs, fused);
             return Optional.of(session);
         } catch (IOException | OrtException | RuntimeException e) {
-            return refuse("rewrite failed: " + e, session);
+            return refuse("rewrite failed: " + e, session, false); // may pass next time (disk, permissions)
         } finally {
             deleteQuietly(candidate);
             deleteQuietly(optimized);
         }
     }
 
-    private Optional<OrtSession> refuse(String why, OrtSession session) {
+    /** @param remember true where the answer cannot change for this model and ORT: do not try again */
+    private Optional<OrtSession> refuse(String why, OrtSession session, boolean remember) {
         LOG.warnf("Model graph not fused (%s); running it as exported", why);
         if (session != null) {
             try {
@@ -119,10 +123,12 @@ final class FusedModelCache {
                 // Never used: nothing to recover.
             }
         }
-        try {
-            Files.writeString(unfusable, why + "\n");
-        } catch (IOException e) {
-            LOG.debugf("cannot record %s: %s", unfusable, e);
+        if (remember) {
+            try {
+                Files.writeString(unfusable, why + "\n");
+            } catch (IOException e) {
+                LOG.debugf("cannot record %s: %s", unfusable, e);
+            }
         }
         return Optional.empty();
     }

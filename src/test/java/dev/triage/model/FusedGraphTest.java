@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -101,6 +105,27 @@ class FusedGraphTest {
                     new InferenceScratch())[0].length);
         }
         assertTrue(Files.size(fused) > 1_000_000, "the broken cache entry was replaced by a real graph");
+    }
+
+    @Test
+    void twoStartsAtOnceBothGetTheFusedGraph() throws Exception {
+        ModelSpec spec = embedded("all-minilm-l6-v2-q");
+        Callable<Integer> start = () -> {
+            try (OnnxModel model = OnnxModel.open(spec, Optional.of(cache))) {
+                return model.run(List.of(new Encoded(new long[] { 101, 7592, 102 }, new long[3])),
+                        new InferenceScratch())[0].length;
+            }
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> both = pool.invokeAll(List.of(start, start));
+            for (Future<Integer> one : both) {
+                assertEquals(384, one.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(fusedFile()), files(), "one verified graph, no temporary file, no 'unfusable' mark");
     }
 
     @Test
