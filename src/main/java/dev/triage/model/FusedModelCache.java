@@ -43,6 +43,7 @@ final class FusedModelCache {
     private final Path fused;
     private final Path unfusable;
     private final Path optimized;
+    private final Path candidate;
 
     FusedModelCache(ModelSpec spec, Path dir, OrtEnvironment env) {
         this.env = env;
@@ -53,6 +54,7 @@ final class FusedModelCache {
         // Per start: two processes sharing the work dir may make the same graph at once; only the final,
         // verified file is shared (moved into place atomically).
         this.optimized = dir.resolve(base + "." + UUID.randomUUID() + ".ort-optimized.onnx");
+        this.candidate = optimized.resolveSibling(optimized.getFileName() + ".fused.part");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -87,7 +89,6 @@ final class FusedModelCache {
      * @return a session on the fused graph, or empty (the original session is then the one to use)
      */
     Optional<OrtSession> fuse(OrtSession original) {
-        Path candidate = optimized.resolveSibling(optimized.getFileName() + ".fused.part");
         OrtSession session = null;
         try {
             int pairs;
@@ -110,10 +111,13 @@ final class FusedModelCache {
             return Optional.of(session);
         } catch (IOException | OrtException | RuntimeException e) {
             return refuse("rewrite failed: " + e, session, false); // may pass next time (disk, permissions)
-        } finally {
-            deleteQuietly(candidate);
-            deleteQuietly(optimized);
         }
+    }
+
+    /** Removes this start's temporary graphs, whether or not {@link #fuse} ran (a start may fail before). */
+    void deleteTemporaryFiles() {
+        deleteQuietly(candidate);
+        deleteQuietly(optimized);
     }
 
     /** @param remember true where the answer cannot change for this model and ORT: do not try again */

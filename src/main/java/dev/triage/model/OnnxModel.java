@@ -103,6 +103,8 @@ public final class OnnxModel implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly(session);
             throw e;
+        } finally {
+            fuse.ifPresent(FusedModelCache::deleteTemporaryFiles);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.triage.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -126,6 +127,15 @@ class FusedGraphTest {
             pool.shutdownNow();
         }
         assertEquals(List.of(fusedFile()), files(), "one verified graph, no temporary file, no 'unfusable' mark");
+    }
+
+    @Test
+    void aModelThatFailsValidationLeavesNoTemporaryGraph() throws Exception {
+        ModelSpec spec = ModelLocator.fromDirectory(NliFixture.DIR, Optional.of(ModelKind.EMBEDDING),
+                OptionalInt.empty());
+        ModelException e = assertThrows(ModelException.class, () -> OnnxModel.open(spec, Optional.of(cache)));
+        assertTrue(e.getMessage().contains("last_hidden_state"), e.getMessage());
+        assertEquals(List.of(), files(), "ORT's saved graph of the failed start is removed");
     }
 
     @Test
