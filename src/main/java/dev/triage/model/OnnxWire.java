@@ -96,20 +96,20 @@ final class OnnxWire {
         }
 
         Writer bytes(int number, byte[] value) {
-            varint(((long) number << 3) | LENGTH_DELIMITED);
+            tag(number, LENGTH_DELIMITED);
             varint(value.length);
             out.writeBytes(value);
             return this;
         }
 
         Writer int64(int number, long value) {
-            varint((long) number << 3 | VARINT);
+            tag(number, VARINT);
             varint(value);
             return this;
         }
 
         Writer float32(int number, float value) {
-            varint((long) number << 3 | FIXED32);
+            tag(number, FIXED32);
             int bits = Float.floatToRawIntBits(value);
             for (int i = 0; i < 4; i++) {
                 out.write(bits >>> (8 * i));
@@ -119,6 +119,10 @@ final class OnnxWire {
 
         byte[] toByteArray() {
             return out.toByteArray();
+        }
+
+        private void tag(int number, int wireType) {
+            varint(((long) number << 3) | wireType);
         }
 
         private void varint(long value) {
@@ -133,7 +137,7 @@ final class OnnxWire {
     /** The tag and length that start a length-delimited field of {@code length} bytes. */
     static byte[] header(int number, long length) {
         Writer header = new Writer();
-        header.varint(((long) number << 3) | LENGTH_DELIMITED);
+        header.tag(number, LENGTH_DELIMITED);
         header.varint(length);
         return header.toByteArray();
     }

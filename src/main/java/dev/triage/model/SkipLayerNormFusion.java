@@ -31,14 +31,14 @@ final class SkipLayerNormFusion {
     private static final float ONNX_DEFAULT_EPSILON = 1e-5f;
 
     // ModelProto, GraphProto, NodeProto, AttributeProto, OperatorSetIdProto, ValueInfoProto field numbers.
-    private static final int MODEL_GRAPH = 7;
+    static final int MODEL_GRAPH = 7;
     private static final int MODEL_OPSET_IMPORT = 8;
-    private static final int GRAPH_NODE = 1;
+    static final int GRAPH_NODE = 1;
     private static final int GRAPH_OUTPUT = 12;
     private static final int NODE_INPUT = 1;
     private static final int NODE_OUTPUT = 2;
     private static final int NODE_NAME = 3;
-    private static final int NODE_OP_TYPE = 4;
+    static final int NODE_OP_TYPE = 4;
     private static final int NODE_ATTRIBUTE = 5;
     private static final int NODE_DOMAIN = 7;
     private static final int ATTR_NAME = 1;

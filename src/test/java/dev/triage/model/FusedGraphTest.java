@@ -179,10 +179,11 @@ class FusedGraphTest {
     /** Nodes of the given op type in a graph, read with the same wire reader the rewrite uses. */
     private static long count(Path model, String opType) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(model));
-        OnnxWire.Field graph = OnnxWire.fields(bytes).stream().filter(f -> f.number() == 7).findFirst().orElseThrow();
-        return OnnxWire.fields(graph.payload()).stream().filter(f -> f.number() == 1)
+        OnnxWire.Field graph = OnnxWire.fields(bytes).stream()
+                .filter(f -> f.number() == SkipLayerNormFusion.MODEL_GRAPH).findFirst().orElseThrow();
+        return OnnxWire.fields(graph.payload()).stream().filter(f -> f.number() == SkipLayerNormFusion.GRAPH_NODE)
                 .filter(node -> OnnxWire.fields(node.payload()).stream()
-                        .anyMatch(f -> f.number() == 4 && f.string().equals(opType)))
+                        .anyMatch(f -> f.number() == SkipLayerNormFusion.NODE_OP_TYPE && f.string().equals(opType)))
                 .count();
     }
 }
