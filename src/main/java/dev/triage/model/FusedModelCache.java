@@ -2,7 +2,6 @@ package dev.triage.model;
 
 import java.io.IOException;
 import java.nio.LongBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,16 +25,16 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 /**
- * The graph a model's session really runs: ORT's own optimised graph with {@link SkipLayerNormFusion} applied,
- * made at the first start, checked against the original on a padded batch, and kept in the work dir so later
- * starts load it directly. Keyed by the model file (path, size, mtime), the ORT version and this rewrite's
+ * The graph a model's session really runs: ORT's own optimised graph with {@link AttentionFusion} and
+ * {@link SkipLayerNormFusion} applied, made at the first start, checked against the original on a padded batch,
+ * and kept in the work dir so later starts load it directly. Keyed by the model file (path, size, mtime), the ORT version and this rewrite's
  * version. A model the rewrite does not fit, or whose rewrite does not match, runs as it was exported.
  */
 final class FusedModelCache {
 
     private static final Logger LOG = Logger.getLogger(FusedModelCache.class);
     /** Bump when the rewrite changes, so no graph made by an older one is reused. */
-    private static final String REWRITE_VERSION = "skip-layer-norm-1";
+    private static final String REWRITE_VERSION = "attention-skip-layer-norm-2";
     /** Per output: |fused - original| / |original| over the whole tensor (q8 differs by rounding only). */
     static final double MAX_RELATIVE_ERROR = 1e-3;
 
@@ -91,13 +90,22 @@ final class FusedModelCache {
     Optional<OrtSession> fuse(OrtSession original) {
         OrtSession session = null;
         try {
-            int pairs;
+            String done;
             try (FileChannel in = FileChannel.open(optimized)) {
-                MappedByteBuffer graph = in.map(FileChannel.MapMode.READ_ONLY, 0, in.size());
-                pairs = SkipLayerNormFusion.rewrite(graph, candidate);
-            }
-            if (pairs == 0) {
-                return refuse("the graph has no Add + LayerNormalization pair to fuse", null, true);
+                OnnxGraph graph = OnnxGraph.read(in.map(FileChannel.MapMode.READ_ONLY, 0, in.size()));
+                if (graph.hasSubgraphs()) {
+                    return refuse("the graph has subgraphs", null, true);
+                }
+                int attention = AttentionFusion.apply(graph);
+                SkipLayerNormFusion.Result norms = SkipLayerNormFusion.apply(graph);
+                if (!graph.edited()) {
+                    return refuse("the graph has no attention block or Add + LayerNormalization pair to fuse", null,
+                            true);
+                }
+                graph.write(candidate);
+                done = String.format("%d attention blocks into Attention, %d Add + LayerNormalization pairs into "
+                        + "SkipLayerNormalization (%d with their dense bias)", attention, norms.fused(),
+                        norms.biasesFolded());
             }
             try (OrtSession.SessionOptions options = SessionTuning.options()) {
                 session = env.createSession(candidate.toString(), options);
@@ -107,7 +115,7 @@ final class FusedModelCache {
                 return refuse(mismatch.get(), session, true);
             }
             Files.move(candidate, fused, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            LOG.infof("Fused %d Add + LayerNormalization pairs into SkipLayerNormalization; cached %s", pairs, fused);
+            LOG.infof("Fused %s; cached %s", done, fused);
             return Optional.of(session);
         } catch (IOException | OrtException | RuntimeException e) {
             return refuse("rewrite failed: " + e, session, false); // may pass next time (disk, permissions)

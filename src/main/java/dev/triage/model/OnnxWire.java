@@ -72,6 +72,16 @@ final class OnnxWire {
         return fields;
     }
 
+    /** The values of a packed repeated varint field (repeated int64 written by protobuf 3). */
+    static List<Long> packedVarints(ByteBuffer payload) {
+        ByteBuffer in = payload.slice();
+        List<Long> values = new ArrayList<>();
+        while (in.hasRemaining()) {
+            values.add(readVarint(in));
+        }
+        return values;
+    }
+
     private static long readVarint(ByteBuffer in) {
         long result = 0;
         for (int shift = 0; shift < 64; shift += 7) {
