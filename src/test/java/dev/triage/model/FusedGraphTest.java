@@ -27,8 +27,9 @@ import dev.triage.NliFixture;
 import dev.triage.TestSupport;
 
 /**
- * The Add + LayerNormalization rewrite on the real embedded models and the NLI fixture: every pair fused,
- * the same vectors as the graph as exported (within a stated tolerance), the cache reused and repaired.
+ * The graph rewrites (attention blocks, Add + LayerNormalization pairs, dense biases) on the real embedded
+ * models and the NLI fixture: every block fused, the same vectors as the graph as exported (within a stated
+ * tolerance), padded batches included, the cache reused and repaired.
  */
 class FusedGraphTest {
 
@@ -86,13 +87,7 @@ class FusedGraphTest {
             List<Encoded> rows = TestSupport.tutorialDocuments().subList(0, 6).stream()
                     .map(doc -> tokenizer.encode(doc.get("text").asText())).toList();
             assertTrue(rows.stream().mapToInt(r -> r.ids().length).distinct().count() > 1, "rows differ in length");
-            float[][] want = exported.run(rows, new InferenceScratch());
-            float[][] have = fused.run(rows, new InferenceScratch());
-            for (int r = 0; r < want.length; r++) {
-                for (int i = 0; i < want[r].length; i++) {
-                    assertEquals(want[r][i], have[r][i], FP32_MAX_ABS_DIFF, "row " + r + " dimension " + i);
-                }
-            }
+            assertSameRows(exported.run(rows, new InferenceScratch()), fused.run(rows, new InferenceScratch()));
         }
         assertEquals(6, count(fusedFile(), "Attention"), "the batch ran through the fused blocks");
     }
@@ -104,13 +99,7 @@ class FusedGraphTest {
                 TextTokenizer tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), true)) {
             List<Encoded> rows = List.of(tokenizer.encodePair("the team won the game", "This example is sports."),
                     tokenizer.encodePair("a new engine for the bike", "This example is motorcycles."));
-            float[][] want = exported.run(rows, new InferenceScratch());
-            float[][] have = fused.run(rows, new InferenceScratch());
-            for (int r = 0; r < want.length; r++) {
-                for (int i = 0; i < want[r].length; i++) {
-                    assertEquals(want[r][i], have[r][i], FP32_MAX_ABS_DIFF, "row " + r + " logit " + i);
-                }
-            }
+            assertSameRows(exported.run(rows, new InferenceScratch()), fused.run(rows, new InferenceScratch()));
         }
         assertEquals(2, count(fusedFile(), "Attention"), "the fixture's two layers");
         assertEquals(5, count(fusedFile(), "SkipLayerNormalization"));
@@ -172,6 +161,15 @@ class FusedGraphTest {
         assertEquals(0, AttentionFusion.apply(graph), "q8 projections are not MatMul + Add");
         assertEquals(new SkipLayerNormFusion.Result(0, 0), SkipLayerNormFusion.apply(graph));
         assertFalse(graph.edited());
+    }
+
+    private static void assertSameRows(float[][] want, float[][] have) {
+        assertEquals(want.length, have.length);
+        for (int r = 0; r < want.length; r++) {
+            for (int i = 0; i < want[r].length; i++) {
+                assertEquals(want[r][i], have[r][i], FP32_MAX_ABS_DIFF, "row " + r + " output " + i);
+            }
+        }
     }
 
     private List<float[][]> embedBoth(ModelSpec spec, int docs) throws Exception {
