@@ -24,6 +24,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 source deploy/java-home.sh
+source deploy/median.sh
 data=$(cd ../shared/data/20newsgroups && pwd)/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl
 peerdir=$(pwd)/target/peer/transformersjs
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
@@ -86,6 +87,5 @@ for i in $(seq 1 "$pairs"); do
   ratios+=("$r"); trss+=("$tr"); prss+=("$pr")
   printf '%-5s %14.1f %14.1f %8s %14.0f %14.0f\n' "$i" "$t" "$p" "$r" "$((tr / 1024))" "$((pr / 1024))"
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo "median ratio (triage / peer): $(median "${ratios[@]}")"
 echo "peak RSS MB, median: triage $(( $(median "${trss[@]}" | cut -d. -f1) / 1024 )), peer $(( $(median "${prss[@]}" | cut -d. -f1) / 1024 ))"

@@ -5,6 +5,7 @@
 #   deploy/startup.sh [--starts N] [--cold] [--model NAME]      (JVM settings: deploy/triage)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source deploy/median.sh
 starts=5; cold=0; model=all-minilm-l6-v2-q
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -34,4 +35,4 @@ for i in $(seq 1 "$starts"); do
   times+=("$ms")
   printf 'start %d: %d ms to ready%s\n' "$i" "$ms" "$(grep -q 'Fused [0-9]' "$work/log" && echo ' (made the fused graph)')"
 done
-printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "median of %d starts: %d ms\n", NR, (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+printf 'median of %d starts: %.0f ms\n' "${#times[@]}" "$(median "${times[@]}")"

@@ -19,6 +19,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 source deploy/java-home.sh
+source deploy/median.sh
 data=../shared/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl
 [ -f "$data" ] || { echo "missing $data (../shared/data must sit beside the clone)" >&2; exit 1; }
 if [ "$build" = 1 ]; then
@@ -55,7 +56,6 @@ if command -v taskset >/dev/null && [ "$cores" -gt 1 ]; then
     echo "run $i: 1 CPU ${a}s, $cores CPUs ${b}s, speed-up $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')x"
     ones+=("$a"); alls+=("$b")
   done
-  median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
   one=$(median "${ones[@]}"); all=$(median "${alls[@]}")
 fi
 echo
