@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -103,9 +105,15 @@ final class FusedModelCache {
                             true);
                 }
                 graph.write(candidate);
-                done = String.format("%d attention blocks into Attention, %d Add + LayerNormalization pairs into "
-                        + "SkipLayerNormalization (%d with their dense bias)", attention, norms.fused(),
-                        norms.biasesFolded());
+                List<String> parts = new ArrayList<>();
+                if (attention > 0) {
+                    parts.add(attention + " attention blocks into Attention");
+                }
+                if (norms.fused() > 0) {
+                    parts.add(norms.fused() + " Add + LayerNormalization pairs into SkipLayerNormalization"
+                            + (norms.biasesFolded() > 0 ? " (" + norms.biasesFolded() + " with their dense bias)" : ""));
+                }
+                done = String.join(", ", parts);
             }
             try (OrtSession.SessionOptions options = SessionTuning.options()) {
                 session = env.createSession(candidate.toString(), options);

@@ -65,7 +65,9 @@ public final class OnnxModel implements AutoCloseable {
         if (cached.isPresent()) {
             try {
                 return open(spec, env, cached.get(), Optional.empty());
-            } catch (ModelException e) {
+            } catch (UnloadableGraphException e) {
+                // Only a file ORT cannot load is discarded: a model that fails validation fails the same way
+                // from the exported graph, and its cached rewrite stays good.
                 LOG.warnf("Cached graph %s is unusable (%s); making it again", cached.get(), e.getMessage());
                 cache.get().discard();
             }
@@ -99,12 +101,19 @@ public final class OnnxModel implements AutoCloseable {
             return new OnnxModel(spec, kind, signature, labels, env, session);
         } catch (OrtException e) {
             closeQuietly(session);
-            throw new ModelException(graph + " is not a loadable ONNX model: " + e.getMessage(), e);
+            throw new UnloadableGraphException(graph + " is not a loadable ONNX model: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(session);
             throw e;
         } finally {
             fuse.ifPresent(FusedModelCache::deleteTemporaryFiles);
+        }
+    }
+
+    /** ORT refused the file itself (not a validation failure of what it holds). */
+    private static final class UnloadableGraphException extends ModelException {
+        UnloadableGraphException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -154,6 +154,20 @@ class FusedGraphTest {
     }
 
     @Test
+    void aValidationFailureKeepsTheCachedGraph() throws Exception {
+        OnnxModel.open(ModelLocator.fromDirectory(NliFixture.DIR, Optional.empty(), OptionalInt.empty()),
+                Optional.of(cache)).close();
+        Path fused = fusedFile();
+        FileTime made = Files.getLastModifiedTime(fused);
+        ModelSpec asEmbedding = ModelLocator.fromDirectory(NliFixture.DIR, Optional.of(ModelKind.EMBEDDING),
+                OptionalInt.empty());
+        ModelException e = assertThrows(ModelException.class, () -> OnnxModel.open(asEmbedding, Optional.of(cache)));
+        assertTrue(e.getMessage().contains("last_hidden_state"), e.getMessage());
+        assertEquals(List.of(fused), files(), "the cached rewrite is kept");
+        assertEquals(made, Files.getLastModifiedTime(fused));
+    }
+
+    @Test
     void aGraphWithoutThePairIsNotRewritten() throws Exception {
         // The file as exported (opset 11) spells LayerNorm out in primitive ops: ORT's fusion comes first.
         Path exported = embedded("all-minilm-l6-v2-q").onnxFile();
