@@ -22,6 +22,7 @@ import dev.triage.model.Encoded;
 import dev.triage.model.ModelKind;
 import dev.triage.model.ModelLocator;
 import dev.triage.model.ModelSpec;
+import dev.triage.model.NativeSetup;
 import dev.triage.model.OnnxModel;
 import dev.triage.model.TextTokenizer;
 import dev.triage.pool.InferencePool;
@@ -92,6 +93,7 @@ public class Engine {
     /** Opens model, tokenizer, pool and scorer; anything opened is closed again if a later step fails. */
     static Loaded open(ModelSpec spec, TriageConfig config, long startNanos, IntConsumer tokensPerRun,
             CachingScorer.Listener cacheListener) {
+        NativeSetup.cacheOrtLibraries(config.model().workDir().resolve("native"));
         OnnxModel model = OnnxModel.open(spec, TriageConfig.optimizedGraphs(config.model()));
         TextTokenizer tokenizer = null;
         try {

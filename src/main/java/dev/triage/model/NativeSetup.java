@@ -1,10 +1,40 @@
 package dev.triage.model;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import org.jboss.logging.Logger;
+
+import ai.onnxruntime.OrtEnvironment;
+
 /**
- * Settings the native libraries read once, before they load. DJL must never call home (its usage tracking
- * and its metadata look-ups of 169.254.169.254): Triage runs offline, often with no network at all.
+ * Settings the native libraries read once, before they load.
+ * <ul>
+ * <li>DJL must never call home (its usage tracking and its metadata look-ups of 169.254.169.254): Triage runs
+ * offline, often with no network at all.
+ * <li>ONNX Runtime's loader copies its 28 MB library out of the jar into a new temp dir at every start: ~180 ms
+ * of a 1.5 s start, and 28 MB of /tmp per process. {@link #cacheOrtLibraries} copies it once into the work dir
+ * and points {@code onnxruntime.native.path} at the copy.
+ * </ul>
  */
 public final class NativeSetup {
+
+    private static final Logger LOG = Logger.getLogger(NativeSetup.class);
+    static final String ORT_NATIVE_PATH = "onnxruntime.native.path";
+    private static final List<String> ORT_LIBRARIES = List.of("onnxruntime", "onnxruntime4j_jni");
 
     private NativeSetup() {
     }
@@ -13,6 +43,77 @@ public final class NativeSetup {
         setIfAbsent("OPT_OUT_TRACKING", "true");
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("DJL_OFFLINE", "true");
+    }
+
+    /**
+     * Before ONNX Runtime first loads: use (or make) a copy of its libraries under {@code dir}, keyed by the jar
+     * they come from. Any failure only logs: ORT then extracts them itself, as it always did.
+     *
+     * @return the directory ORT will load from, or null if left to ORT
+     */
+    public static synchronized Path cacheOrtLibraries(Path dir) {
+        if (System.getProperty(ORT_NATIVE_PATH) != null) {
+            return Path.of(System.getProperty(ORT_NATIVE_PATH)); // the operator's choice
+        }
+        try {
+            String resourceDir = "/ai/onnxruntime/native/" + platform() + "/";
+            Map<String, Long> sizes = new LinkedHashMap<>();
+            StringBuilder identity = new StringBuilder();
+            for (String library : ORT_LIBRARIES) {
+                String file = System.mapLibraryName(library);
+                URL url = OrtEnvironment.class.getResource(resourceDir + file);
+                if (url == null) {
+                    return null; // not a jar with bundled libraries (native image, or a custom build)
+                }
+                sizes.put(file, url.openConnection().getContentLengthLong());
+                identity.append(url).append('|').append(sizes.get(file)).append('\n');
+            }
+            Path target = dir.resolve("ort-" + shortHash(identity.toString()));
+            for (Map.Entry<String, Long> library : sizes.entrySet()) {
+                Path copy = target.resolve(library.getKey());
+                if (!Files.isRegularFile(copy) || Files.size(copy) != library.getValue()) {
+                    extract(resourceDir + library.getKey(), copy);
+                }
+            }
+            System.setProperty(ORT_NATIVE_PATH, target.toString());
+            return target;
+        } catch (IOException | RuntimeException e) {
+            LOG.infof("ONNX Runtime libraries not cached in %s (%s); ORT extracts them itself", dir, e.toString());
+            return null;
+        }
+    }
+
+    /** Writes a temp file beside the target and moves it into place, so no start ever loads a partial copy. */
+    private static void extract(String resource, Path copy) throws IOException {
+        Files.createDirectories(copy.getParent());
+        Path part = copy.resolveSibling(copy.getFileName() + "." + UUID.randomUUID() + ".part");
+        try (InputStream in = OrtEnvironment.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("no resource " + resource);
+            }
+            Files.copy(in, part);
+            Files.move(part, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    /** The folder name ORT's jar uses for this OS and CPU. */
+    private static String platform() {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        String osPart = os.contains("linux") ? "linux" : os.contains("mac") ? "osx" : os.contains("win") ? "win" : os;
+        String archPart = arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch;
+        return osPart + "-" + archPart;
+    }
+
+    private static String shortHash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -1,0 +1,68 @@
+package dev.triage.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ai.onnxruntime.OrtEnvironment;
+
+/** One copy of ORT's native libraries per jar, made once, complete, and reused by later starts. */
+class NativeSetupTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void copiesOrtsLibrariesOnceAndReusesThem() throws Exception {
+        String before = System.getProperty(NativeSetup.ORT_NATIVE_PATH);
+        System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
+        try {
+            Path first = NativeSetup.cacheOrtLibraries(dir);
+            assertNotNull(first, "the test classpath has ORT's jar with its bundled libraries");
+            assertEquals(first.toString(), System.getProperty(NativeSetup.ORT_NATIVE_PATH));
+            List<Path> files = list(first);
+            assertEquals(List.of("libonnxruntime.so", "libonnxruntime4j_jni.so"),
+                    files.stream().map(f -> f.getFileName().toString()).sorted().toList(), "no partial file left");
+            for (Path file : files) {
+                long size = OrtEnvironment.class.getResource("/ai/onnxruntime/native/linux-x64/" + file.getFileName())
+                        .openConnection().getContentLengthLong();
+                assertEquals(size, Files.size(file), file + " is a whole copy");
+            }
+            FileTime made = Files.getLastModifiedTime(files.get(0));
+
+            System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
+            assertEquals(first, NativeSetup.cacheOrtLibraries(dir), "the same jar maps to the same copy");
+            assertEquals(made, Files.getLastModifiedTime(files.get(0)), "not copied again");
+
+            Files.write(files.get(0), new byte[10]); // a truncated copy is replaced
+            System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
+            NativeSetup.cacheOrtLibraries(dir);
+            assertTrue(Files.size(files.get(0)) > 1_000_000, "the broken copy was made again");
+
+            System.setProperty(NativeSetup.ORT_NATIVE_PATH, "/opt/ort");
+            assertEquals(Path.of("/opt/ort"), NativeSetup.cacheOrtLibraries(dir), "an operator's path wins");
+        } finally {
+            // This JVM's ORT may not be loaded yet: never leave it pointing at a temp dir.
+            if (before == null) {
+                System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
+            } else {
+                System.setProperty(NativeSetup.ORT_NATIVE_PATH, before);
+            }
+        }
+    }
+
+    private static List<Path> list(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.sorted().toList();
+        }
+    }
+}
