@@ -46,14 +46,17 @@ public interface TriageConfig {
         boolean exitOnFailure();
 
         /**
-         * At the first start, rewrite ORT's optimised graph for speed (residual Add + LayerNormalization into
-         * SkipLayerNormalization), check it against the original and cache it under work-dir; false: run the
-         * graph as exported.
+         * At the first start, rewrite ORT's optimised graph for speed (fp32 self-attention blocks into Attention,
+         * residual Add + LayerNormalization into SkipLayerNormalization), check it against the original and
+         * cache it under work-dir; false: run the graph as exported.
          */
         @WithDefault("true")
         boolean optimizeGraph();
 
-        /** Writable directory for models extracted from the jar and the optimised-graph cache. */
+        /**
+         * Writable directory for models extracted from the jar, the optimised-graph cache and one copy of ONNX
+         * Runtime's native libraries (which it would otherwise extract to a new temp dir at every start).
+         */
         @WithDefault("${java.io.tmpdir}/triage")
         Path workDir();
     }

@@ -328,6 +328,10 @@ class ManifestsTest {
         Map<String, String> env = env(app);
         assertEquals("true", env.get("OPT_OUT_TRACKING"), where + ": OPT_OUT_TRACKING=true (DJL must not phone home)");
         assertEquals("true", env.get("DJL_OFFLINE"), where + ": DJL_OFFLINE=true");
+        List<String> known = triageEnvNames();
+        env.keySet().stream().filter(name -> name.startsWith("TRIAGE_"))
+                .forEach(name -> assertTrue(known.contains(name), where + ": " + name
+                        + " is no triage.* setting (a typo is silently ignored); known: " + known));
         String workers = env.getOrDefault("TRIAGE_POOL_WORKERS", "0");
         assertTrue(workers.equals("0") || workers.equals(String.valueOf(cores)),
                 where + ": TRIAGE_POOL_WORKERS must be 0 (auto) or the CPU cores " + cores + ", not " + workers);
@@ -376,6 +380,28 @@ class ManifestsTest {
         assertTrue(lim.signum() > 0 && lim.stripTrailingZeros().scale() <= 0,
                 where + ": CPU limit " + limit + " must be a whole number of cores");
         return lim.intValueExact();
+    }
+
+    /** The environment names of every {@code triage.*} setting of the one @ConfigMapping, as Quarkus maps them. */
+    static List<String> triageEnvNames() {
+        List<String> names = new ArrayList<>();
+        collectEnvNames(dev.triage.config.TriageConfig.class, "TRIAGE", names);
+        return names;
+    }
+
+    private static void collectEnvNames(Class<?> group, String prefix, List<String> names) {
+        for (Method method : group.getDeclaredMethods()) {
+            if (Modifier.isStatic(method.getModifiers()) || method.getParameterCount() > 0) {
+                continue;
+            }
+            String name = prefix + "_" + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase();
+            Class<?> type = method.getReturnType();
+            if (type.isInterface() && type.getDeclaringClass() == dev.triage.config.TriageConfig.class) {
+                collectEnvNames(type, name, names);
+            } else {
+                names.add(name);
+            }
+        }
     }
 
     static void assertProbe(Probe probe, String path, String where) {
