@@ -24,7 +24,8 @@ final class AttentionFusion {
 
     private static final String MASK_INT32 = "triage/attention_mask_int32";
 
-    private record Projection(OnnxNode matMul, OnnxNode add, OnnxNode reshape, OnnxNode transpose, float[] weight, float[] bias) {
+    private record Projection(OnnxNode matMul, OnnxNode add, OnnxNode reshape, OnnxNode transpose, float[] weight,
+            float[] bias) {
     }
 
     private AttentionFusion() {
@@ -54,7 +55,8 @@ final class AttentionFusion {
         OnnxNode scores = null;
         Float filter = null;
         for (int i = 0; i < 2 && scores == null; i++) {
-            Optional<OnnxNode> s = graph.producer(maskAdd.input(i)).filter(n -> n.isContrib("FusedMatMul") || n.is("MatMul"));
+            Optional<OnnxNode> s = graph.producer(maskAdd.input(i))
+                    .filter(n -> n.isContrib("FusedMatMul") || n.is("MatMul"));
             Optional<Float> f = maskFilter(graph, maskAdd.input(1 - i));
             if (s.isPresent() && f.isPresent() && graph.uses(maskAdd.input(i)) == 1) {
                 scores = s.get();
@@ -83,8 +85,9 @@ final class AttentionFusion {
         }
 
         String name = "triage/attention_" + index;
-        graph.add(OnnxGraph.floatInitializer(name + "/qkv_weight", new long[] { weightRows(q.get(), hidden), 3L * hidden },
-                packColumns(q.get().weight(), k.get().weight(), v.get().weight(), hidden)));
+        long rows = q.get().weight().length / hidden;
+        float[] packed = packColumns(q.get().weight(), k.get().weight(), v.get().weight(), hidden);
+        graph.add(OnnxGraph.floatInitializer(name + "/qkv_weight", new long[] { rows, 3L * hidden }, packed));
         graph.add(OnnxGraph.floatInitializer(name + "/qkv_bias", new long[] { 3L * hidden },
                 concat(q.get().bias(), k.get().bias(), v.get().bias())));
         float scale = scores.isContrib("FusedMatMul") ? scores.floatAttribute("alpha").orElse(1f) : 1f;
@@ -138,7 +141,8 @@ final class AttentionFusion {
             if (matMul.isPresent() && bias.isPresent() && weight.isPresent() && heads.isPresent()
                     && heads.get().length == 4 && heads.get()[0] == 0 && heads.get()[1] == 0
                     && heads.get()[2] * heads.get()[3] == bias.get().length
-                    && weight.get().dims()[1] == bias.get().length && !graph.initializer(matMul.get().input(0)).isPresent()) {
+                    && weight.get().dims()[1] == bias.get().length
+                    && graph.initializer(matMul.get().input(0)).isEmpty()) {
                 Optional<float[]> w = weight.get().floats();
                 if (w.isPresent()) {
                     return Optional.of(new Projection(matMul.get(), add.get(), reshape.get(), transpose.get(), w.get(),
@@ -167,7 +171,8 @@ final class AttentionFusion {
             Optional<Float> filter = graph.initializer(mul.get().input(i)).flatMap(OnnxInitializer::scalar);
             Optional<OnnxNode> sub = graph.producer(mul.get().input(1 - i)).filter(n -> n.is("Sub"));
             if (filter.isPresent() && filter.get() <= -1e4f && sub.isPresent()
-                    && graph.initializer(sub.get().input(0)).flatMap(OnnxInitializer::scalar).filter(one -> one == 1f).isPresent()
+                    && graph.initializer(sub.get().input(0)).flatMap(OnnxInitializer::scalar)
+                            .filter(one -> one == 1f).isPresent()
                     && expandedMask(graph, sub.get().input(1)).isPresent()) {
                 return filter;
             }
@@ -237,10 +242,6 @@ final class AttentionFusion {
             return Optional.empty();
         }
         return graph.initializer(reshape.input(1)).flatMap(OnnxInitializer::int64s);
-    }
-
-    private static long weightRows(Projection p, int hidden) {
-        return p.weight().length / hidden;
     }
 
     /** [rows, hidden] x 3 side by side: row r of the result is q[r] | k[r] | v[r]. */

@@ -29,8 +29,9 @@ import ai.onnxruntime.OrtSession;
 /**
  * The graph a model's session really runs: ORT's own optimised graph with {@link AttentionFusion} and
  * {@link SkipLayerNormFusion} applied, made at the first start, checked against the original on a padded batch,
- * and kept in the work dir so later starts load it directly. Keyed by the model file (path, size, mtime), the ORT version and this rewrite's
- * version. A model the rewrite does not fit, or whose rewrite does not match, runs as it was exported.
+ * and kept in the work dir so later starts load it directly. Keyed by the model file (path, size, mtime), the ORT
+ * version and this rewrite's version. A model the rewrite does not fit, or whose rewrite does not match, runs as
+ * it was exported.
  */
 final class FusedModelCache {
 
@@ -110,8 +111,9 @@ final class FusedModelCache {
                     parts.add(attention + " attention blocks into Attention");
                 }
                 if (norms.fused() > 0) {
-                    parts.add(norms.fused() + " Add + LayerNormalization pairs into SkipLayerNormalization"
-                            + (norms.biasesFolded() > 0 ? " (" + norms.biasesFolded() + " with their dense bias)" : ""));
+                    int folded = norms.biasesFolded();
+                    String biases = folded > 0 ? " (" + folded + " with their dense bias)" : "";
+                    parts.add(norms.fused() + " Add + LayerNormalization pairs into SkipLayerNormalization" + biases);
                 }
                 done = String.join(", ", parts);
             }

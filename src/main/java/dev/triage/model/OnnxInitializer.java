@@ -100,6 +100,7 @@ record OnnxInitializer(Field field, String name, long[] dims, int dataType, Opti
                 default -> typed.add(f);
             }
         }
-        return new OnnxInitializer(field, name, dims.stream().mapToLong(Long::longValue).toArray(), dataType, raw, typed);
+        long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
+        return new OnnxInitializer(field, name, shape, dataType, raw, typed);
     }
 }
