@@ -19,12 +19,17 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 
 /**
  * Settings the native libraries read once, before they load.
  * <ul>
  * <li>DJL must never call home (its usage tracking and its metadata look-ups of 169.254.169.254): Triage runs
  * offline, often with no network at all.
+ * <li>ONNX Runtime 1.29 records usage telemetry on Linux (1DS: a device id and an event database under
+ * {@code ~/.cache/Microsoft/DeveloperTools}, uploaded when it can). Only {@value #ORT_TELEMETRY_OPT_OUT}=1 in the
+ * process environment, set before start, stops all of it; deploy/triage, the images and the manifests set it.
+ * Without it, {@link #ortEnvironment} turns ORT's events off at run time and says so.
  * <li>ONNX Runtime's loader copies its 28 MB library out of the jar into a new temp dir at every start: ~180 ms
  * of a 1.5 s start, and 28 MB of /tmp per process. {@link #cacheOrtLibraries} copies it once into the work dir
  * and points {@code onnxruntime.native.path} at the copy.
@@ -35,6 +40,8 @@ public final class NativeSetup {
     private static final Logger LOG = Logger.getLogger(NativeSetup.class);
     static final String ORT_NATIVE_PATH = "onnxruntime.native.path";
     private static final List<String> ORT_LIBRARIES = List.of("onnxruntime", "onnxruntime4j_jni");
+    static final String ORT_TELEMETRY_OPT_OUT = "ORT_DISABLE_TELEMETRY";
+    private static boolean telemetryChecked;
 
     private NativeSetup() {
     }
@@ -43,6 +50,23 @@ public final class NativeSetup {
         setIfAbsent("OPT_OUT_TRACKING", "true");
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("DJL_OFFLINE", "true");
+    }
+
+    /** ORT's environment, with its telemetry off as far as the process environment allows. */
+    public static synchronized OrtEnvironment ortEnvironment() {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        if (!telemetryChecked && !"1".equals(System.getenv(ORT_TELEMETRY_OPT_OUT))) {
+            LOG.warnf("%s=1 is not set: ONNX Runtime keeps a device id and usage events under ~/.cache/Microsoft "
+                    + "(its events are turned off now, but only the variable, set before start, stops all of it; "
+                    + "deploy/triage and the images set it)", ORT_TELEMETRY_OPT_OUT);
+            try {
+                env.setTelemetry(false);
+            } catch (OrtException e) {
+                LOG.debugf("cannot turn ORT telemetry off: %s", e);
+            }
+        }
+        telemetryChecked = true;
+        return env;
     }
 
     /**

@@ -59,7 +59,7 @@ public final class OnnxModel implements AutoCloseable {
         if (!Files.isRegularFile(spec.onnxFile())) {
             throw new ModelException("model file " + spec.onnxFile() + " does not exist");
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = NativeSetup.ortEnvironment();
         Optional<FusedModelCache> cache = fusedGraphs.map(dir -> new FusedModelCache(spec, dir, env));
         Optional<Path> cached = cache.flatMap(FusedModelCache::cached);
         if (cached.isPresent()) {

@@ -328,6 +328,7 @@ class ManifestsTest {
         Map<String, String> env = env(app);
         assertEquals("true", env.get("OPT_OUT_TRACKING"), where + ": OPT_OUT_TRACKING=true (DJL must not phone home)");
         assertEquals("true", env.get("DJL_OFFLINE"), where + ": DJL_OFFLINE=true");
+        assertEquals("1", env.get("ORT_DISABLE_TELEMETRY"), where + ": ORT_DISABLE_TELEMETRY=1 (ORT's telemetry)");
         List<String> known = triageEnvNames();
         env.keySet().stream().filter(name -> name.startsWith("TRIAGE_"))
                 .forEach(name -> assertTrue(known.contains(name), where + ": " + name
