@@ -77,7 +77,7 @@ public class EngineCeiling {
                     + attention / best) / 1e9;
             flops += layers * (4 * square + 2 * wide + attention);
         }
-        IntSummary tokens = new IntSummary(lengths);
+        IntSummary tokens = IntSummary.of(lengths);
         System.out.printf("posts %d, tokens %d (mean %.1f, median %d, %d at the %d cap)%n", lengths.length,
                 tokens.sum, tokens.mean, tokens.median, tokens.atCap(maxLength), maxLength);
         System.out.printf("GEMM work: %.2f GFLOP per post (%d layers, hidden %d, FFN %d)%n",
@@ -207,19 +207,15 @@ public class EngineCeiling {
     }
 
     private record IntSummary(long sum, double mean, int median, int[] sorted) {
-        IntSummary(int[] values) {
-            this(Arrays.stream(values).asLongStream().sum(), Arrays.stream(values).average().orElse(0),
-                    sortedCopy(values)[values.length / 2], sortedCopy(values));
+        static IntSummary of(int[] values) {
+            int[] sorted = values.clone();
+            Arrays.sort(sorted);
+            return new IntSummary(Arrays.stream(sorted).asLongStream().sum(), Arrays.stream(sorted).average().orElse(0),
+                    sorted[sorted.length / 2], sorted);
         }
 
         long atCap(int cap) {
             return Arrays.stream(sorted).filter(v -> v >= cap).count();
-        }
-
-        private static int[] sortedCopy(int[] values) {
-            int[] copy = values.clone();
-            Arrays.sort(copy);
-            return copy;
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -46,7 +47,7 @@ class TelemetryOptOutIT {
         Path in = Files.createTempFile("triage-it", ".jsonl");
         Files.write(in, Files.readAllLines(DOCS).subList(0, 3));
         Path log = Files.createTempFile("triage-it", ".log");
-        List<String> command = new java.util.ArrayList<>(launch);
+        List<String> command = new ArrayList<>(launch);
         command.addAll(List.of("classify", "--in", in.toString(), "--labels", "motorcycle,baseball", "--out",
                 home.resolve("out.jsonl").toString(), "--progress", "none"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
