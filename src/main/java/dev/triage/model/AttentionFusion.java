@@ -24,8 +24,13 @@ final class AttentionFusion {
 
     private static final String MASK_INT32 = "triage/attention_mask_int32";
 
+    /** @param heads the head split's Reshape target, {@code [0, 0, N, h]} */
     private record Projection(OnnxNode matMul, OnnxNode add, OnnxNode reshape, OnnxNode transpose, float[] weight,
-            float[] bias) {
+            float[] bias, long[] heads) {
+    }
+
+    /** The additive mask {@code (1 - mask) * filter}, built from the graph input {@code input}. */
+    private record Mask(float filter, String input) {
     }
 
     private AttentionFusion() {
@@ -53,14 +58,14 @@ final class AttentionFusion {
         }
         OnnxNode context = readers.get(0);
         OnnxNode scores = null;
-        Float filter = null;
+        Mask mask = null;
         for (int i = 0; i < 2 && scores == null; i++) {
             Optional<OnnxNode> s = graph.producer(maskAdd.input(i))
                     .filter(n -> n.isContrib("FusedMatMul") || n.is("MatMul"));
-            Optional<Float> f = maskFilter(graph, maskAdd.input(1 - i));
-            if (s.isPresent() && f.isPresent() && graph.uses(maskAdd.input(i)) == 1) {
+            Optional<Mask> m = mask(graph, maskAdd.input(1 - i));
+            if (s.isPresent() && m.isPresent() && graph.uses(maskAdd.input(i)) == 1) {
                 scores = s.get();
-                filter = f.get();
+                mask = m.get();
             }
         }
         if (scores == null || !plainProduct(scores) || context.input(0).equals(context.input(1))) {
@@ -72,14 +77,13 @@ final class AttentionFusion {
         Optional<OnnxNode> merge = onlyReader(graph, context, "Transpose")
                 .filter(t -> Arrays.equals(t.intsAttribute("perm").orElse(null), new long[] { 0, 2, 1, 3 }));
         Optional<OnnxNode> flatten = merge.flatMap(t -> onlyReader(graph, t, "Reshape"));
-        if (q.isEmpty() || k.isEmpty() || v.isEmpty() || flatten.isEmpty() || !same(graph, q.get(), k.get(), v.get())) {
+        if (q.isEmpty() || k.isEmpty() || v.isEmpty() || flatten.isEmpty() || !same(q.get(), k.get(), v.get())) {
             return false;
         }
-        long[] heads = reshapeTarget(graph, q.get().reshape()).orElseThrow();
+        long[] heads = q.get().heads();
         int hidden = q.get().bias().length;
         Optional<long[]> flat = reshapeTarget(graph, flatten.get());
-        String mask = maskInput(graph, maskAdd).orElseThrow();
-        if ((maskSource[0] != null && !maskSource[0].equals(mask)) || flat.isEmpty() || flat.get().length != 3
+        if ((maskSource[0] != null && !maskSource[0].equals(mask.input())) || flat.isEmpty() || flat.get().length != 3
                 || flat.get()[0] != 0 || (flat.get()[1] != 0 && flat.get()[1] != -1) || flat.get()[2] != hidden) {
             return false;
         }
@@ -94,15 +98,12 @@ final class AttentionFusion {
         byte[] attention = OnnxGraph.contribNode("Attention", name,
                 List.of(q.get().matMul().input(0), name + "/qkv_weight", name + "/qkv_bias", MASK_INT32),
                 flatten.get().outputs().get(0), OnnxGraph.intAttribute("num_heads", heads[2]),
-                OnnxGraph.floatAttribute("scale", scale), OnnxGraph.floatAttribute("mask_filter_value", filter));
+                OnnxGraph.floatAttribute("scale", scale), OnnxGraph.floatAttribute("mask_filter_value", mask.filter()));
         if (index == 0) {
             // Attention takes the raw [batch, seq] mask as int32; cast it once, before the first block.
-            maskSource[0] = mask;
-            byte[] cast = new OnnxWire.Writer().bytes(OnnxGraph.GRAPH_NODE, new OnnxWire.Writer()
-                    .string(OnnxGraph.NODE_INPUT, mask).string(OnnxGraph.NODE_OUTPUT, MASK_INT32)
-                    .string(OnnxGraph.NODE_NAME, MASK_INT32).string(OnnxGraph.NODE_OP_TYPE, "Cast")
-                    .bytes(OnnxGraph.NODE_ATTRIBUTE, OnnxGraph.intAttribute("to", OnnxGraph.TENSOR_INT32))
-                    .toByteArray()).toByteArray();
+            maskSource[0] = mask.input();
+            byte[] cast = OnnxGraph.onnxNode("Cast", MASK_INT32, List.of(mask.input()), MASK_INT32,
+                    OnnxGraph.intAttribute("to", OnnxGraph.TENSOR_INT32));
             attention = concat(cast, attention);
         }
         for (Projection p : List.of(q.get(), k.get(), v.get())) {
@@ -146,7 +147,7 @@ final class AttentionFusion {
                 Optional<float[]> w = weight.get().floats();
                 if (w.isPresent()) {
                     return Optional.of(new Projection(matMul.get(), add.get(), reshape.get(), transpose.get(), w.get(),
-                            bias.get()));
+                            bias.get(), heads.get()));
                 }
             }
         }
@@ -154,15 +155,14 @@ final class AttentionFusion {
     }
 
     /** Q, K and V read the same input, with the same widths and head split. */
-    private static boolean same(OnnxGraph graph, Projection q, Projection k, Projection v) {
-        long[] heads = reshapeTarget(graph, q.reshape()).orElse(null);
+    private static boolean same(Projection q, Projection k, Projection v) {
         return List.of(k, v).stream().allMatch(p -> p.matMul().input(0).equals(q.matMul().input(0))
                 && p.weight().length == q.weight().length && p.bias().length == q.bias().length
-                && Arrays.equals(reshapeTarget(graph, p.reshape()).orElse(null), heads));
+                && Arrays.equals(p.heads(), q.heads()));
     }
 
-    /** {@code Mul(Sub(1, Cast<float>(Unsqueeze chain of a graph input to [B,1,1,S])), filter)}: the filter. */
-    private static Optional<Float> maskFilter(OnnxGraph graph, String value) {
+    /** {@code Mul(Sub(1, Cast<float>(Unsqueeze chain of a graph input to [B,1,1,S])), filter)}, either order. */
+    private static Optional<Mask> mask(OnnxGraph graph, String value) {
         Optional<OnnxNode> mul = graph.producer(value).filter(n -> n.is("Mul"));
         if (mul.isEmpty()) {
             return Optional.empty();
@@ -170,25 +170,13 @@ final class AttentionFusion {
         for (int i = 0; i < 2; i++) {
             Optional<Float> filter = graph.initializer(mul.get().input(i)).flatMap(OnnxInitializer::scalar);
             Optional<OnnxNode> sub = graph.producer(mul.get().input(1 - i)).filter(n -> n.is("Sub"));
-            if (filter.isPresent() && filter.get() <= -1e4f && sub.isPresent()
-                    && graph.initializer(sub.get().input(0)).flatMap(OnnxInitializer::scalar)
-                            .filter(one -> one == 1f).isPresent()
-                    && expandedMask(graph, sub.get().input(1)).isPresent()) {
-                return filter;
+            if (filter.isEmpty() || filter.get() > -1e4f || sub.isEmpty() || graph.initializer(sub.get().input(0))
+                    .flatMap(OnnxInitializer::scalar).filter(one -> one == 1f).isEmpty()) {
+                continue;
             }
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<String> maskInput(OnnxGraph graph, OnnxNode maskAdd) {
-        for (String input : maskAdd.inputs()) {
-            Optional<OnnxNode> mul = graph.producer(input).filter(n -> n.is("Mul"));
-            for (String term : mul.map(OnnxNode::inputs).orElse(List.of())) {
-                Optional<String> mask = graph.producer(term).filter(n -> n.is("Sub"))
-                        .flatMap(sub -> expandedMask(graph, sub.input(1)));
-                if (mask.isPresent()) {
-                    return mask;
-                }
+            Optional<String> input = expandedMask(graph, sub.get().input(1));
+            if (input.isPresent()) {
+                return Optional.of(new Mask(filter.get(), input.get()));
             }
         }
         return Optional.empty();

@@ -199,15 +199,27 @@ final class OnnxGraph {
         }
     }
 
-    /** A GraphProto node field: {@code inputs} in order, one output, contrib domain, attributes pre-encoded. */
+    /** A GraphProto node field of the contrib domain: {@code inputs} in order, one output, attributes encoded. */
     static byte[] contribNode(String opType, String name, List<String> inputs, String output, byte[]... attributes) {
+        return node(CONTRIB_DOMAIN, opType, name, inputs, output, attributes);
+    }
+
+    /** The same for a standard ONNX operator. */
+    static byte[] onnxNode(String opType, String name, List<String> inputs, String output, byte[]... attributes) {
+        return node("", opType, name, inputs, output, attributes);
+    }
+
+    private static byte[] node(String domain, String opType, String name, List<String> inputs, String output,
+            byte[]... attributes) {
         OnnxWire.Writer node = new OnnxWire.Writer();
         inputs.forEach(input -> node.string(NODE_INPUT, input));
         node.string(NODE_OUTPUT, output).string(NODE_NAME, name).string(NODE_OP_TYPE, opType);
         for (byte[] attribute : attributes) {
             node.bytes(NODE_ATTRIBUTE, attribute);
         }
-        node.string(NODE_DOMAIN, CONTRIB_DOMAIN);
+        if (!domain.isEmpty()) {
+            node.string(NODE_DOMAIN, domain);
+        }
         return new OnnxWire.Writer().bytes(GRAPH_NODE, node.toByteArray()).toByteArray();
     }
 

@@ -73,8 +73,7 @@ record OnnxInitializer(Field field, String name, long[] dims, int dataType, Opti
         }
         List<Long> values = new ArrayList<>();
         typedData.stream().filter(f -> f.number() == TENSOR_INT64_DATA)
-                .forEach(f -> values.addAll(f.wireType() == OnnxWire.LENGTH_DELIMITED
-                        ? OnnxWire.packedVarints(f.payload()) : List.of(f.value())));
+                .forEach(f -> values.addAll(f.varints()));
         return values.size() == elements() ? Optional.of(values.stream().mapToLong(Long::longValue).toArray())
                 : Optional.empty();
     }
@@ -92,8 +91,7 @@ record OnnxInitializer(Field field, String name, long[] dims, int dataType, Opti
         List<Field> typed = new ArrayList<>();
         for (Field f : OnnxWire.fields(field.payload())) {
             switch (f.number()) {
-                case TENSOR_DIMS -> dims.addAll(f.wireType() == OnnxWire.LENGTH_DELIMITED
-                        ? OnnxWire.packedVarints(f.payload()) : List.of(f.value()));
+                case TENSOR_DIMS -> dims.addAll(f.varints());
                 case TENSOR_DATA_TYPE -> dataType = (int) f.value();
                 case TENSOR_NAME -> name = f.string();
                 case TENSOR_RAW_DATA -> raw = Optional.of(f.payload());

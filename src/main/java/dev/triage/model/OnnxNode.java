@@ -46,8 +46,7 @@ record OnnxNode(Field field, List<String> inputs, List<String> outputs, String n
         List<Long> values = new ArrayList<>();
         for (Field f : OnnxWire.fields(message.payload())) {
             if (f.number() == ATTR_INTS) {
-                values.addAll(f.wireType() == OnnxWire.LENGTH_DELIMITED ? OnnxWire.packedVarints(f.payload())
-                        : List.of(f.value()));
+                values.addAll(f.varints());
             }
         }
         return Optional.of(values.stream().mapToLong(Long::longValue).toArray());

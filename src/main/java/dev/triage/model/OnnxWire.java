@@ -35,6 +35,11 @@ final class OnnxWire {
         float floatValue() {
             return Float.intBitsToFloat((int) value);
         }
+
+        /** The values one occurrence of a repeated int64 field holds: packed (protobuf 3) or a single varint. */
+        List<Long> varints() {
+            return wireType == LENGTH_DELIMITED ? packedVarints(payload) : List.of(value);
+        }
     }
 
     private OnnxWire() {
@@ -72,8 +77,7 @@ final class OnnxWire {
         return fields;
     }
 
-    /** The values of a packed repeated varint field (repeated int64 written by protobuf 3). */
-    static List<Long> packedVarints(ByteBuffer payload) {
+    private static List<Long> packedVarints(ByteBuffer payload) {
         ByteBuffer in = payload.slice();
         List<Long> values = new ArrayList<>();
         while (in.hasRemaining()) {
