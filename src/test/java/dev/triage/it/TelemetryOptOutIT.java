@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
  * ONNX Runtime 1.29 keeps a device id and usage events under ~/.cache/Microsoft unless ORT_DISABLE_TELEMETRY=1
  * is in the environment before start. deploy/triage must set it for a caller who did not; the plain
  * {@code java -jar} run beside it shows what the launcher prevents, and that the app warns about it.
+ * ORT itself stays quiet when CI or GITHUB_ACTIONS is set and writes under XDG_CACHE_HOME when that is set, so
+ * both runs drop those: the environment is a user's machine, not this build's.
  */
 class TelemetryOptOutIT {
 
@@ -51,7 +53,9 @@ class TelemetryOptOutIT {
         command.addAll(List.of("classify", "--in", in.toString(), "--labels", "motorcycle,baseball", "--out",
                 home.resolve("out.jsonl").toString(), "--progress", "none"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().remove("ORT_DISABLE_TELEMETRY");
+        for (String ciOrCache : List.of("ORT_DISABLE_TELEMETRY", "CI", "GITHUB_ACTIONS", "XDG_CACHE_HOME")) {
+            builder.environment().remove(ciOrCache);
+        }
         builder.environment().put("HOME", home.toString());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("TRIAGE_MODEL_WORK_DIR", home.resolve("work").toString());
