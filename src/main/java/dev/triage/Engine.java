@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
 import jakarta.annotation.PreDestroy;
@@ -34,10 +35,12 @@ import dev.triage.scoring.ZeroShotScorer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.annotations.CommandLineArguments;
 
 /**
- * The loaded model with its tokenizer, worker pool and scorer. Loading starts with the application, on its
- * own thread, so health endpoints answer meanwhile; the engine is ready only after one warm-up inference per
+ * The loaded model with its tokenizer, worker pool and scorer. The server starts loading with the application, on
+ * its own thread, so health endpoints answer meanwhile; a command-line run starts it when its command first asks for
+ * the model, so {@code --help} or a usage error answers without it; the engine is ready only after one warm-up inference per
  * worker. A model that cannot be loaded ends the process (exit 1) with the reason, unless configured to stay
  * up unready.
  */
@@ -60,12 +63,31 @@ public class Engine {
     @Inject
     TriageMetrics metrics;
 
+    @Inject
+    @CommandLineArguments
+    String[] arguments;
+
+    private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Loaded loaded;
     private volatile String failure;
 
     void onStart(@Observes StartupEvent event) {
-        Thread.ofPlatform().name("triage-model-loader").start(this::load);
+        if (arguments.length == 0) {
+            startLoading();
+        }
+    }
+
+    /** Starts loading on its own thread, once; later calls do nothing. */
+    public void startLoading() {
+        if (started.compareAndSet(false, true)) {
+            Thread.ofPlatform().name("triage-model-loader").start(this::load);
+        }
+    }
+
+    /** Whether {@link #startLoading()} was called (a command line that only printed help never loads). */
+    public boolean loadingStarted() {
+        return started.get();
     }
 
     private void load() {
@@ -162,8 +184,9 @@ public class Engine {
         return java.util.Optional.ofNullable(failure);
     }
 
-    /** Blocks until loading finished (for the command line); throws if it failed. */
+    /** Starts loading if nobody has, and blocks until it finished (for the command line); throws if it failed. */
     public Loaded awaitLoaded(Duration timeout) throws InterruptedException {
+        startLoading();
         if (!finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("model still loading after " + timeout);
         }

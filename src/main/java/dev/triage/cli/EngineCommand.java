@@ -110,7 +110,10 @@ abstract class EngineCommand implements Callable<Integer> {
         }
     }
 
-    /** The serving engine, once loaded (it starts loading with the application). */
+    /**
+     * The serving engine, once loaded. A command-line run starts loading here, after the command has checked its
+     * options and input, so a usage error answers at once instead of after the model load.
+     */
     Engine.Loaded loaded() {
         try {
             return engine.awaitLoaded(LOAD_TIMEOUT);

@@ -27,12 +27,16 @@ public class TriageApplication implements QuarkusApplication {
     }
 
     /**
-     * The model loads on its own thread from the start. A command that never needed it (--help, a usage error)
-     * still lets the load finish, so shutdown closes what was opened rather than racing the loader.
+     * A command that started the model load and then stopped early (a bad input file, say) lets the load finish,
+     * so shutdown closes what was opened rather than racing the loader.
      */
     private static void settle() {
+        Engine engine = Arc.container().instance(Engine.class).get();
+        if (!engine.loadingStarted()) {
+            return;
+        }
         try {
-            Arc.container().instance(Engine.class).get().awaitLoaded(Duration.ofMinutes(2));
+            engine.awaitLoaded(Duration.ofMinutes(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException loadFailedOrSlow) {

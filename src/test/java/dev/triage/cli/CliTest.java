@@ -188,6 +188,9 @@ class CliTest {
         for (String command : List.of("classify", "eval", "bench")) {
             assertTrue(help.getOutput().contains(command), help.getOutput());
         }
+        LaunchResult commandHelp = launcher.launch("bench", "--help");
+        assertEquals(0, commandHelp.exitCode());
+        assertTrue(commandHelp.getOutput().contains("--workers"), commandHelp.getOutput());
     }
 
     @Test

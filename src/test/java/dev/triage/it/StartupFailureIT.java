@@ -1,6 +1,7 @@
 package dev.triage.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -10,15 +11,18 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-/** A broken model stops the packaged application loudly: exit code 1 and a message naming file and problem. */
+/**
+ * A broken model stops the packaged application loudly: exit code 1 and a message naming file and problem. The
+ * command line loads the model only for a command that needs it, so help and usage errors still answer.
+ */
 class StartupFailureIT {
+
+    private static final String DOCS =
+            "../shared/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl";
 
     @Test
     void corruptModelFileEndsTheProcessWithExitCode1() throws Exception {
-        Path dir = Files.createTempDirectory("triage-it-corrupt");
-        Files.write(dir.resolve("model.onnx"), new byte[] { 8, 7, 1, 2, 3, 42, 42, 42 });
-        Files.copy(Path.of("target/classes/models/all-minilm-l6-v2-q/all-minilm-l6-v2-q-tokenizer.json"),
-                dir.resolve("tokenizer.json"));
+        Path dir = corruptModelDir();
         try (PackagedApp app = PackagedApp.start(Map.of("TRIAGE_MODEL_DIR", dir.toString()))) {
             assertTrue(app.process.waitFor(60, TimeUnit.SECONDS), "still running with a corrupt model");
             assertEquals(1, app.process.exitValue());
@@ -30,11 +34,42 @@ class StartupFailureIT {
     }
 
     @Test
+    void helpAndUsageErrorsAnswerWithoutLoadingTheModel() throws Exception {
+        Map<String, String> broken = Map.of("TRIAGE_MODEL_DIR", corruptModelDir().toString());
+        try (PackagedApp help = PackagedApp.start(broken, "classify", "--help")) {
+            assertTrue(help.process.waitFor(60, TimeUnit.SECONDS), "--help still running");
+            assertEquals(0, help.process.exitValue(), help.output());
+            assertTrue(help.output().contains("--labels"), help.output());
+            assertFalse(help.output().contains("MODEL NOT LOADED"), help.output());
+        }
+        try (PackagedApp usage = PackagedApp.start(broken, "classify", "--in", DOCS, "--labels", "a,b", "--fast")) {
+            assertTrue(usage.process.waitFor(60, TimeUnit.SECONDS), "usage error still running");
+            assertEquals(2, usage.process.exitValue(), usage.output());
+            assertTrue(usage.output().contains("Unknown option: '--fast'"), usage.output());
+            assertFalse(usage.output().contains("MODEL NOT LOADED"), usage.output());
+        }
+        try (PackagedApp run = PackagedApp.start(broken, "classify", "--in", DOCS, "--labels", "a,b")) {
+            assertTrue(run.process.waitFor(60, TimeUnit.SECONDS), "classify still running with a corrupt model");
+            assertEquals(1, run.process.exitValue(), run.output());
+            assertTrue(run.output().contains("not a loadable ONNX model"), run.output());
+        }
+    }
+
+    @Test
     void unknownEmbeddedModelNameIsNamed() throws Exception {
         try (PackagedApp app = PackagedApp.start(Map.of("TRIAGE_MODEL_NAME", "gpt-17"))) {
             assertTrue(app.process.waitFor(60, TimeUnit.SECONDS), "still running with an unknown model");
             assertEquals(1, app.process.exitValue());
             assertTrue(app.output().contains("triage.model.name='gpt-17' is not an embedded model"), app.output());
         }
+    }
+
+    /** An ONNX file that is not one, beside the default model's real tokenizer. */
+    private static Path corruptModelDir() throws Exception {
+        Path dir = Files.createTempDirectory("triage-it-corrupt");
+        Files.write(dir.resolve("model.onnx"), new byte[] { 8, 7, 1, 2, 3, 42, 42, 42 });
+        Files.copy(Path.of("target/classes/models/all-minilm-l6-v2-q/all-minilm-l6-v2-q-tokenizer.json"),
+                dir.resolve("tokenizer.json"));
+        return dir;
     }
 }
