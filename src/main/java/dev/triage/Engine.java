@@ -115,7 +115,8 @@ public class Engine {
     /** Opens model, tokenizer, pool and scorer; anything opened is closed again if a later step fails. */
     static Loaded open(ModelSpec spec, TriageConfig config, long startNanos, IntConsumer tokensPerRun,
             CachingScorer.Listener cacheListener) {
-        NativeSetup.cacheOrtLibraries(config.model().workDir().resolve("native"));
+        NativeSetup.cacheOrtLibraries(TriageConfig.workDir(config.model()).resolve("native"));
+        NativeSetup.placeTokenizerLibrary(TriageConfig.workDir(config.model()).resolve("djl"));
         OnnxModel model = OnnxModel.open(spec, TriageConfig.optimizedGraphs(config.model()));
         TextTokenizer tokenizer = null;
         try {

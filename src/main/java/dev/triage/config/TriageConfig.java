@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import dev.triage.model.WorkDir;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -59,6 +60,12 @@ public interface TriageConfig {
          */
         @WithDefault("${java.io.tmpdir}/triage")
         Path workDir();
+
+        /**
+         * A directory {@code triage prepare} filled at image build (work-dir's layout): what it holds for this
+         * model and ONNX Runtime is used from there and never written, so a new pod skips that work.
+         */
+        Optional<Path> preparedDir();
     }
 
     interface Pool {
@@ -164,8 +171,13 @@ public interface TriageConfig {
     }
 
     /** Where the optimised graphs are kept, if {@link Model#optimizeGraph()} is on. */
-    static Optional<Path> optimizedGraphs(Model model) {
-        return model.optimizeGraph() ? Optional.of(model.workDir().resolve("optimized")) : Optional.empty();
+    static Optional<WorkDir> optimizedGraphs(Model model) {
+        return model.optimizeGraph() ? Optional.of(workDir(model).resolve("optimized")) : Optional.empty();
+    }
+
+    /** The writable work dir, with the prepared one in front of it if configured. */
+    static WorkDir workDir(Model model) {
+        return new WorkDir(model.workDir(), model.preparedDir());
     }
 
     /** The worker count the pool really uses. */

@@ -44,44 +44,51 @@ final class FusedModelCache {
     private final OrtEnvironment env;
     private final Path fused;
     private final Path unfusable;
+    private final Optional<Path> preparedFused;
+    private final boolean preparedUnfusable;
     private final Path optimized;
     private final Path candidate;
 
-    FusedModelCache(ModelSpec spec, Path dir, OrtEnvironment env) {
+    FusedModelCache(ModelSpec spec, WorkDir dir, OrtEnvironment env) {
         this.env = env;
         String key = key(spec.onnxFile(), env.getVersion());
         String base = spec.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + key;
-        this.fused = dir.resolve(base + ".fused.onnx");
-        this.unfusable = dir.resolve(base + ".unfusable");
+        this.fused = dir.writable().resolve(base + ".fused.onnx");
+        this.unfusable = dir.writable().resolve(base + ".unfusable");
+        this.preparedFused = dir.preparedFile(fused.getFileName().toString(), -1);
+        this.preparedUnfusable = dir.preparedFile(unfusable.getFileName().toString(), -1).isPresent();
         // Per start: two processes sharing the work dir may make the same graph at once; only the final,
         // verified file is shared (moved into place atomically).
-        this.optimized = dir.resolve(base + "." + UUID.randomUUID() + ".ort-optimized.onnx");
+        this.optimized = dir.writable().resolve(base + "." + UUID.randomUUID() + ".ort-optimized.onnx");
         this.candidate = optimized.resolveSibling(optimized.getFileName() + ".fused.part");
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new ModelException("cannot create the model cache " + dir
-                    + " (set triage.model.work-dir to a writable directory): " + e.getMessage(), e);
-        }
     }
 
-    /** The verified fused graph of an earlier start. */
+    /**
+     * The verified fused graph of an earlier start: this work dir's, made after a prepared one failed to load,
+     * else the prepared one.
+     */
     Optional<Path> cached() {
-        return Files.isRegularFile(fused) ? Optional.of(fused) : Optional.empty();
+        return Files.isRegularFile(fused) ? Optional.of(fused) : preparedFused;
     }
 
-    /** Forgets a cached graph that no longer loads (a partial copy, another ORT's file). */
+    /** Forgets a cached graph that no longer loads (a partial copy, another ORT's file); a prepared one stays. */
     void discard() {
         deleteQuietly(fused);
     }
 
     /** An earlier start found nothing to fuse, or a fused graph that did not match: do not try again. */
     boolean knownUnfusable() {
-        return Files.exists(unfusable);
+        return preparedUnfusable || Files.exists(unfusable);
     }
 
-    /** Where ORT saves its optimised graph while the first session opens. */
+    /** Where ORT saves its optimised graph while the first session opens (the directory is made here). */
     Path optimizedOutput() {
+        try {
+            Files.createDirectories(optimized.getParent());
+        } catch (IOException e) {
+            throw new ModelException("cannot create the model cache " + optimized.getParent()
+                    + " (set triage.model.work-dir to a writable directory): " + e.getMessage(), e);
+        }
         return optimized;
     }
 

@@ -38,7 +38,7 @@ public final class ModelLocator {
         if (config.dir().isPresent()) {
             return fromDirectory(config.dir().get(), kind, config.maxLength());
         }
-        return embedded(config.name(), config.workDir(), kind, config.maxLength());
+        return embedded(config.name(), TriageConfig.workDir(config), kind, config.maxLength());
     }
 
     static Optional<ModelKind> parseKind(String kind) {
@@ -51,7 +51,7 @@ public final class ModelLocator {
     }
 
     /** A model shipped inside the application; extracted to the work dir when running from a jar. */
-    public static ModelSpec embedded(String name, Path workDir, Optional<ModelKind> kind, OptionalInt maxLength) {
+    public static ModelSpec embedded(String name, WorkDir workDir, Optional<ModelKind> kind, OptionalInt maxLength) {
         if (!EMBEDDED.contains(name)) {
             throw new ModelException("triage.model.name='" + name + "' is not an embedded model; choose one of "
                     + EMBEDDED + " or set triage.model.dir to a directory with model.onnx and tokenizer.json");
@@ -136,9 +136,10 @@ public final class ModelLocator {
 
     /**
      * ORT and the tokenizer read files, so a resource inside the jar is copied to the work dir once
-     * (again only when its size changed); in dev and test the resource already is a file.
+     * (again only when its size changed), unless the prepared dir has it; in dev and test the resource already is
+     * a file.
      */
-    private static Path materialise(String resourcePath, Path workDir) {
+    private static Path materialise(String resourcePath, WorkDir workDir) {
         URL url = Thread.currentThread().getContextClassLoader().getResource(resourcePath);
         if (url == null) {
             throw new ModelException("resource " + resourcePath + " is missing from the application");
@@ -147,8 +148,12 @@ public final class ModelLocator {
             if ("file".equals(url.getProtocol())) {
                 return Path.of(url.toURI());
             }
-            Path target = workDir.resolve(resourcePath);
             long size = url.openConnection().getContentLengthLong();
+            Optional<Path> prepared = workDir.preparedFile(resourcePath, size);
+            if (prepared.isPresent()) {
+                return prepared.get();
+            }
+            Path target = workDir.writable().resolve(resourcePath);
             if (Files.isRegularFile(target) && Files.size(target) == size) {
                 return target;
             }
@@ -159,7 +164,7 @@ public final class ModelLocator {
             }
             return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot extract " + resourcePath + " to " + workDir
+            throw new UncheckedIOException("cannot extract " + resourcePath + " to " + workDir.writable()
                     + " (set triage.model.work-dir to a writable directory)", e);
         } catch (URISyntaxException e) {
             throw new ModelException("bad resource URL " + url, e);

@@ -33,6 +33,8 @@ import ai.onnxruntime.OrtException;
  * <li>ONNX Runtime's loader copies its 28 MB library out of the jar into a new temp dir at every start: ~180 ms
  * of a 1.5 s start, and 28 MB of /tmp per process. {@link #cacheOrtLibraries} copies it once into the work dir
  * and points {@code onnxruntime.native.path} at the copy.
+ * <li>DJL extracts its tokenizer library under {@code ENGINE_CACHE_DIR}: {@link #placeTokenizerLibrary} points
+ * that at the work dir too, so a prepared work dir holds every native library a start needs.
  * </ul>
  */
 public final class NativeSetup {
@@ -41,6 +43,7 @@ public final class NativeSetup {
     static final String ORT_NATIVE_PATH = "onnxruntime.native.path";
     private static final List<String> ORT_LIBRARIES = List.of("onnxruntime", "onnxruntime4j_jni");
     static final String ORT_TELEMETRY_OPT_OUT = "ORT_DISABLE_TELEMETRY";
+    static final String DJL_ENGINE_CACHE = "ENGINE_CACHE_DIR";
     private static boolean telemetryChecked;
 
     private NativeSetup() {
@@ -76,6 +79,11 @@ public final class NativeSetup {
      * @return the directory ORT will load from, or null if left to ORT
      */
     public static synchronized Path cacheOrtLibraries(Path dir) {
+        return cacheOrtLibraries(WorkDir.of(dir));
+    }
+
+    /** As {@link #cacheOrtLibraries(Path)}, using a prepared copy as it is when it has every library. */
+    public static synchronized Path cacheOrtLibraries(WorkDir dir) {
         if (System.getProperty(ORT_NATIVE_PATH) != null) {
             return Path.of(System.getProperty(ORT_NATIVE_PATH)); // the operator's choice
         }
@@ -92,7 +100,14 @@ public final class NativeSetup {
                 sizes.put(file, url.openConnection().getContentLengthLong());
                 identity.append(url).append('|').append(sizes.get(file)).append('\n');
             }
-            Path target = dir.resolve("ort-" + shortHash(identity.toString()));
+            String name = "ort-" + shortHash(identity.toString());
+            if (sizes.entrySet().stream()
+                    .allMatch(library -> dir.preparedFile(name + "/" + library.getKey(), library.getValue()).isPresent())) {
+                Path prepared = dir.prepared().orElseThrow().resolve(name);
+                System.setProperty(ORT_NATIVE_PATH, prepared.toString());
+                return prepared;
+            }
+            Path target = dir.writable().resolve(name);
             for (Map.Entry<String, Long> library : sizes.entrySet()) {
                 Path copy = target.resolve(library.getKey());
                 if (!Files.isRegularFile(copy) || Files.size(copy) != library.getValue()) {
@@ -102,8 +117,38 @@ public final class NativeSetup {
             System.setProperty(ORT_NATIVE_PATH, target.toString());
             return target;
         } catch (IOException | RuntimeException e) {
-            LOG.infof("ONNX Runtime libraries not cached in %s (%s); ORT extracts them itself", dir, e.toString());
+            LOG.infof("ONNX Runtime libraries not cached in %s (%s); ORT extracts them itself", dir.writable(),
+                    e.toString());
             return null;
+        }
+    }
+
+    /**
+     * Before the first tokenizer: DJL keeps its library in {@code dir}, the prepared one if it holds this DJL
+     * version's copy (DJL then only reads it), else the writable one. An operator's ENGINE_CACHE_DIR wins.
+     *
+     * @return the directory DJL will use
+     */
+    public static synchronized Path placeTokenizerLibrary(WorkDir dir) {
+        String chosen = System.getenv(DJL_ENGINE_CACHE) != null ? System.getenv(DJL_ENGINE_CACHE)
+                : System.getProperty(DJL_ENGINE_CACHE);
+        if (chosen != null) {
+            return Path.of(chosen);
+        }
+        Path target = dir.prepared().filter(NativeSetup::holdsTokenizerLibrary).orElse(dir.writable());
+        System.setProperty(DJL_ENGINE_CACHE, target.toString());
+        return target;
+    }
+
+    /** DJL's layout: tokenizers/{tokenizers version}-{DJL version}-{flavour}-{os}-{arch}/libtokenizers.so. */
+    private static boolean holdsTokenizerLibrary(Path djlDir) {
+        String version = "-" + ai.djl.engine.Engine.getDjlVersion() + "-";
+        String library = System.mapLibraryName("tokenizers");
+        try (var versions = Files.list(djlDir.resolve("tokenizers"))) {
+            return versions.anyMatch(v -> v.getFileName().toString().contains(version)
+                    && Files.isRegularFile(v.resolve(library)));
+        } catch (IOException e) {
+            return false;
         }
     }
 

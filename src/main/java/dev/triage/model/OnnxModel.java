@@ -55,7 +55,7 @@ public final class OnnxModel implements AutoCloseable {
      *
      * @param fusedGraphs where {@link FusedModelCache} keeps rewritten graphs; empty = run the graph as exported
      */
-    public static OnnxModel open(ModelSpec spec, Optional<Path> fusedGraphs) {
+    public static OnnxModel open(ModelSpec spec, Optional<WorkDir> fusedGraphs) {
         if (!Files.isRegularFile(spec.onnxFile())) {
             throw new ModelException("model file " + spec.onnxFile() + " does not exist");
         }

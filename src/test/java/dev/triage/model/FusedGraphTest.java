@@ -82,7 +82,7 @@ class FusedGraphTest {
     void fp32PaddedBatchMatchesTheExportedGraph() throws Exception {
         // Rows of different lengths share one padded tensor: the fused Attention must mask the padding exactly.
         ModelSpec spec = embedded("all-minilm-l6-v2");
-        try (OnnxModel exported = OnnxModel.open(spec); OnnxModel fused = OnnxModel.open(spec, Optional.of(cache));
+        try (OnnxModel exported = OnnxModel.open(spec); OnnxModel fused = OnnxModel.open(spec, Optional.of(WorkDir.of(cache)));
                 TextTokenizer tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), false)) {
             List<Encoded> rows = TestSupport.tutorialDocuments().subList(0, 6).stream()
                     .map(doc -> tokenizer.encode(doc.get("text").asText())).toList();
@@ -95,7 +95,7 @@ class FusedGraphTest {
     @Test
     void nliFixtureLogitsMatchTheExportedGraph() throws Exception {
         ModelSpec spec = ModelLocator.fromDirectory(NliFixture.DIR, Optional.empty(), OptionalInt.empty());
-        try (OnnxModel exported = OnnxModel.open(spec); OnnxModel fused = OnnxModel.open(spec, Optional.of(cache));
+        try (OnnxModel exported = OnnxModel.open(spec); OnnxModel fused = OnnxModel.open(spec, Optional.of(WorkDir.of(cache)));
                 TextTokenizer tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), true)) {
             List<Encoded> rows = List.of(tokenizer.encodePair("the team won the game", "This example is sports."),
                     tokenizer.encodePair("a new engine for the bike", "This example is motorcycles."));
@@ -108,15 +108,15 @@ class FusedGraphTest {
     @Test
     void laterStartsLoadTheCachedGraphAndABrokenOneIsMadeAgain() throws Exception {
         ModelSpec spec = embedded("all-minilm-l6-v2-q");
-        OnnxModel.open(spec, Optional.of(cache)).close();
+        OnnxModel.open(spec, Optional.of(WorkDir.of(cache))).close();
         Path fused = fusedFile();
         FileTime made = Files.getLastModifiedTime(fused);
-        OnnxModel.open(spec, Optional.of(cache)).close();
+        OnnxModel.open(spec, Optional.of(WorkDir.of(cache))).close();
         assertEquals(made, Files.getLastModifiedTime(fused), "second start reuses the cached graph");
         assertEquals(List.of(fused), files(), "nothing else is left in the cache");
 
         Files.writeString(fused, "not a model");
-        try (OnnxModel model = OnnxModel.open(spec, Optional.of(cache))) {
+        try (OnnxModel model = OnnxModel.open(spec, Optional.of(WorkDir.of(cache)))) {
             assertEquals(384, model.run(List.of(new Encoded(new long[] { 101, 7592, 102 }, new long[3])),
                     new InferenceScratch())[0].length);
         }
@@ -127,7 +127,7 @@ class FusedGraphTest {
     void twoStartsAtOnceBothGetTheFusedGraph() throws Exception {
         ModelSpec spec = embedded("all-minilm-l6-v2-q");
         Callable<Integer> start = () -> {
-            try (OnnxModel model = OnnxModel.open(spec, Optional.of(cache))) {
+            try (OnnxModel model = OnnxModel.open(spec, Optional.of(WorkDir.of(cache)))) {
                 return model.run(List.of(new Encoded(new long[] { 101, 7592, 102 }, new long[3])),
                         new InferenceScratch())[0].length;
             }
@@ -148,7 +148,7 @@ class FusedGraphTest {
     void aModelThatFailsValidationLeavesNoTemporaryGraph() throws Exception {
         ModelSpec spec = ModelLocator.fromDirectory(NliFixture.DIR, Optional.of(ModelKind.EMBEDDING),
                 OptionalInt.empty());
-        ModelException e = assertThrows(ModelException.class, () -> OnnxModel.open(spec, Optional.of(cache)));
+        ModelException e = assertThrows(ModelException.class, () -> OnnxModel.open(spec, Optional.of(WorkDir.of(cache))));
         assertTrue(e.getMessage().contains("last_hidden_state"), e.getMessage());
         assertEquals(List.of(), files(), "ORT's saved graph of the failed start is removed");
     }
@@ -156,12 +156,12 @@ class FusedGraphTest {
     @Test
     void aValidationFailureKeepsTheCachedGraph() throws Exception {
         OnnxModel.open(ModelLocator.fromDirectory(NliFixture.DIR, Optional.empty(), OptionalInt.empty()),
-                Optional.of(cache)).close();
+                Optional.of(WorkDir.of(cache))).close();
         Path fused = fusedFile();
         FileTime made = Files.getLastModifiedTime(fused);
         ModelSpec asEmbedding = ModelLocator.fromDirectory(NliFixture.DIR, Optional.of(ModelKind.EMBEDDING),
                 OptionalInt.empty());
-        ModelException e = assertThrows(ModelException.class, () -> OnnxModel.open(asEmbedding, Optional.of(cache)));
+        ModelException e = assertThrows(ModelException.class, () -> OnnxModel.open(asEmbedding, Optional.of(WorkDir.of(cache))));
         assertTrue(e.getMessage().contains("last_hidden_state"), e.getMessage());
         assertEquals(List.of(fused), files(), "the cached rewrite is kept");
         assertEquals(made, Files.getLastModifiedTime(fused));
@@ -188,7 +188,7 @@ class FusedGraphTest {
 
     private List<float[][]> embedBoth(ModelSpec spec, int docs) throws Exception {
         List<float[][]> pairs = new ArrayList<>();
-        try (OnnxModel exported = OnnxModel.open(spec); OnnxModel fused = OnnxModel.open(spec, Optional.of(cache));
+        try (OnnxModel exported = OnnxModel.open(spec); OnnxModel fused = OnnxModel.open(spec, Optional.of(WorkDir.of(cache)));
                 TextTokenizer tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), false)) {
             InferenceScratch scratch = new InferenceScratch();
             for (var doc : TestSupport.tutorialDocuments().subList(0, docs)) {
@@ -200,7 +200,7 @@ class FusedGraphTest {
     }
 
     private static ModelSpec embedded(String name) {
-        return ModelLocator.embedded(name, Path.of("target/triage-work"), Optional.empty(), OptionalInt.empty());
+        return ModelLocator.embedded(name, WorkDir.of(Path.of("target/triage-work")), Optional.empty(), OptionalInt.empty());
     }
 
     private Path fusedFile() throws IOException {

@@ -1,6 +1,7 @@
 package dev.triage.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,32 @@ class NativeSetupTest {
             assertEquals(Path.of("/opt/ort"), NativeSetup.cacheOrtLibraries(dir), "an operator's path wins");
         } finally {
             // This JVM's ORT may not be loaded yet: never leave it pointing at a temp dir.
+            if (before == null) {
+                System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
+            } else {
+                System.setProperty(NativeSetup.ORT_NATIVE_PATH, before);
+            }
+        }
+    }
+
+    @Test
+    void aPreparedCopyIsUsedAsItIsAndAnIncompleteOneIsNot() throws Exception {
+        String before = System.getProperty(NativeSetup.ORT_NATIVE_PATH);
+        System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
+        try {
+            Path prepared = NativeSetup.cacheOrtLibraries(dir.resolve("prepared"));
+            Path writable = dir.resolve("pod");
+            System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
+            WorkDir pod = new WorkDir(writable, Optional.of(dir.resolve("prepared")));
+            assertEquals(prepared, NativeSetup.cacheOrtLibraries(pod));
+            assertFalse(Files.exists(writable), "nothing copied beside a complete prepared copy");
+
+            Files.delete(list(prepared).get(1)); // a prepared dir missing a library is not used at all
+            System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
+            Path made = NativeSetup.cacheOrtLibraries(pod);
+            assertEquals(writable.resolve(prepared.getFileName()), made);
+            assertEquals(2, list(made).size());
+        } finally {
             if (before == null) {
                 System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
             } else {

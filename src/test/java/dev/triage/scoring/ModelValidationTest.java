@@ -65,7 +65,7 @@ class ModelValidationTest {
     @Test
     void embeddedSentenceEncoderCannotBeNli() {
         ModelException e = assertThrows(ModelException.class, () -> ModelLocator.embedded("all-minilm-l6-v2-q",
-                Path.of("target/triage-work"), Optional.of(ModelKind.NLI), OptionalInt.empty()));
+                dev.triage.model.WorkDir.of(Path.of("target/triage-work")), Optional.of(ModelKind.NLI), OptionalInt.empty()));
         assertTrue(e.getMessage().contains("sentence encoder"), e.getMessage());
     }
 

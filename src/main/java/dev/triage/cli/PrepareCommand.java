@@ -1,0 +1,79 @@
+package dev.triage.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+import dev.triage.Engine;
+import dev.triage.config.TriageConfig;
+import io.quarkus.arc.Unremovable;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code triage prepare}: loads the configured model once, as a server start would, so the work dir ends up
+ * holding everything a start derives (the extracted model, ONNX Runtime's libraries, the fused graph). Run at
+ * image build; pods given that directory as {@code triage.model.prepared-dir} start without redoing it.
+ */
+@Command(name = "prepare", mixinStandardHelpOptions = true,
+        description = "Load the model once and leave in triage.model.work-dir what every start would otherwise "
+                + "make (extracted model, ONNX Runtime's libraries, fused graph); for an image build, with "
+                + "triage.model.prepared-dir pointing at the result at run time.")
+@Dependent
+@Unremovable
+@RegisterForReflection
+public class PrepareCommand implements Callable<Integer> {
+
+    @Inject
+    Engine engine;
+
+    @Inject
+    TriageConfig config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Engine.Loaded loaded;
+        try {
+            loaded = engine.awaitLoaded(Duration.ofMinutes(10));
+        } catch (IllegalStateException e) {
+            throw new CliException(CliException.FAILURE, e.getMessage());
+        }
+        Path dir = config.model().workDir().toAbsolutePath();
+        List<Path> files = files(dir);
+        long bytes = 0;
+        for (Path file : files) {
+            bytes += Files.size(file);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("prepared %s for %s: %d files, %.1f MB%n", dir, loaded.model().spec().name(), files.size(),
+                bytes / 1e6);
+        files.forEach(file -> out.println("  " + dir.relativize(file)));
+        out.println("start with triage.model.prepared-dir=" + dir + " (TRIAGE_MODEL_PREPARED_DIR) to use them as "
+                + "they are; the directory may then be read-only");
+        out.flush();
+        return 0;
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+}
