@@ -46,6 +46,11 @@ public class PrepareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (config.model().preparedDir().isPresent()) {
+            // It would find everything there and write nothing, then report an empty work dir as prepared.
+            throw CliException.usage("prepare fills triage.model.work-dir, so triage.model.prepared-dir must be unset "
+                    + "(it is " + config.model().preparedDir().get() + ": unset TRIAGE_MODEL_PREPARED_DIR)");
+        }
         Engine.Loaded loaded;
         try {
             loaded = engine.awaitLoaded(Duration.ofMinutes(10));

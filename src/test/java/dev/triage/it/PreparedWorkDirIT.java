@@ -57,6 +57,12 @@ class PreparedWorkDirIT {
         }
         assertEquals(Map.of(), snapshot(writable), "a start on the prepared dir made files of its own");
         assertEquals(before, snapshot(prepared), "the prepared dir changed");
+
+        try (PackagedApp again = PackagedApp.start(env, "prepare")) {
+            assertTrue(again.process.waitFor(60, TimeUnit.SECONDS), "prepare still running");
+            assertEquals(2, again.process.exitValue(), again.output());
+            assertTrue(again.output().contains("triage.model.prepared-dir must be unset"), again.output());
+        }
     }
 
     /** Every file under {@code dir}: its size and modification time. */
