@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -72,8 +73,31 @@ public class ClassifyFilesCommand extends EngineCommand {
         Progress.Mode mode = progress == Progress.Mode.AUTO && outFile == null && Progress.stdoutIsTerminal()
                 ? Progress.Mode.LINES : progress;
         Progress shown = new Progress(err(), name(), total, mode);
+        Path part = outFile == null ? null : partFile(outFile);
+        long written;
+        try {
+            written = classifyAll(labelNames, hypothesis, loaded, shown, part);
+            if (part != null) {
+                Files.move(part, outFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } finally {
+            if (part != null) {
+                Files.deleteIfExists(part);
+            }
+        }
+        note(String.format(Locale.ROOT, "%,d documents classified in %.1f s (%.1f docs/s)%s%s", written,
+                shown.seconds(), written / Math.max(shown.seconds(), 1e-9),
+                shown.skippedLines() > 0 ? String.format(Locale.ROOT, ", %,d bad line%s skipped",
+                        shown.skippedLines(), shown.skippedLines() == 1 ? "" : "s") : "",
+                outFile == null ? "" : ", written to " + outFile));
+        return 0;
+    }
+
+    /** Every document, in input order, to {@code part} (stdout if null); returns how many were written. */
+    private long classifyAll(List<String> labelNames, String hypothesis, Engine.Loaded loaded, Progress shown,
+            Path part) throws Exception {
         try (DocSource source = new DocSource(in, false, onBadLine, message -> shown.message(name() + ": " + message));
-                Writer writer = open(outFile)) {
+                Writer writer = open(part)) {
             long[] count = { 0 };
             ChunkPipeline.run(source, chunk, shown, docs -> {
                 List<String> texts = docs.stream().map(d -> cut(d.text())).toList();
@@ -89,16 +113,21 @@ public class ClassifyFilesCommand extends EngineCommand {
                 shown.add(docs.size());
             });
             writer.flush();
-            long written = count[0];
             shown.skipped(source.skipped());
             shown.finish();
-            note(String.format(Locale.ROOT, "%,d documents classified in %.1f s (%.1f docs/s)%s%s", written,
-                    shown.seconds(), written / Math.max(shown.seconds(), 1e-9),
-                    source.skipped() > 0 ? String.format(Locale.ROOT, ", %,d bad line%s skipped", source.skipped(),
-                            source.skipped() == 1 ? "" : "s") : "",
-                    outFile == null ? "" : ", written to " + outFile));
+            return count[0];
         }
-        return 0;
+    }
+
+    /**
+     * --out is written beside itself and moved into place only once every document is in it: a failed or
+     * interrupted run never leaves a shorter file that looks complete, nor clobbers the previous one.
+     */
+    private static Path partFile(Path out) throws IOException {
+        Path dir = out.toAbsolutePath().getParent();
+        Path part = Files.createTempFile(dir, "." + out.getFileName(), ".part");
+        part.toFile().deleteOnExit(); // Ctrl-C: shutdown hooks still run
+        return part;
     }
 
     private static String line(DocSource.Doc doc, Classification result) throws IOException {

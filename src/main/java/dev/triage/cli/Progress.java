@@ -79,6 +79,10 @@ final class Progress {
         skipped = lines;
     }
 
+    synchronized long skippedLines() {
+        return skipped;
+    }
+
     double seconds() {
         return (System.nanoTime() - start) / 1e9;
     }

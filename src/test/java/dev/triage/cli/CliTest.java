@@ -126,9 +126,17 @@ class CliTest {
                 "{\"id\": \"d\", \"title\": \"no text here\"}",
                 "{\"id\": \"e\", \"text\": \"The pitcher struck out the side.\"}"));
         Path in = write("bad.jsonl", lines);
-        LaunchResult failed = launcher.launch("classify", "--in", in.toString(), "--labels", LABELS);
+        Path previous = write("preds.jsonl", List.of("{\"id\": \"from an earlier run\"}"));
+        LaunchResult failed = launcher.launch("classify", "--in", in.toString(), "--labels", LABELS, "--out",
+                previous.toString(), "--chunk", "1");
         assertEquals(2, failed.exitCode(), failed.getOutput());
         assertTrue(failed.getErrorOutput().contains("bad.jsonl line 4: not valid JSON"), failed.getErrorOutput());
+        // The two predictions made before line 4 never reach --out: no shorter file that looks complete.
+        assertEquals(List.of("{\"id\": \"from an earlier run\"}"), Files.readAllLines(previous));
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of("bad.jsonl", "preds.jsonl"),
+                    left.map(p -> p.getFileName().toString()).sorted().toList(), "no partial file left");
+        }
 
         // skip: both bad lines are reported and left out; the rest is classified, to stdout
         LaunchResult skipped = launcher.launch("classify", "--in", in.toString(), "--labels", LABELS,
