@@ -73,12 +73,15 @@ public class ClassifyFilesCommand extends EngineCommand {
         Progress.Mode mode = progress == Progress.Mode.AUTO && outFile == null && Progress.stdoutIsTerminal()
                 ? Progress.Mode.LINES : progress;
         Progress shown = new Progress(err(), name(), total, mode);
-        Path part = outFile == null ? null : partFile(outFile);
+        // A device or pipe (--out /dev/stdout) is written as it is; a symlink's file is replaced, not the link.
+        boolean special = outFile != null && Files.exists(outFile) && !Files.isRegularFile(outFile);
+        Path target = outFile == null || special || !Files.exists(outFile) ? outFile : outFile.toRealPath();
+        Path part = outFile == null || special ? null : partFile(target);
         long written;
         try {
-            written = classifyAll(labelNames, hypothesis, loaded, shown, part);
+            written = classifyAll(labelNames, hypothesis, loaded, shown, special ? outFile : part);
             if (part != null) {
-                Files.move(part, outFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
         } finally {
             if (part != null) {
@@ -93,11 +96,11 @@ public class ClassifyFilesCommand extends EngineCommand {
         return 0;
     }
 
-    /** Every document, in input order, to {@code part} (stdout if null); returns how many were written. */
+    /** Every document, in input order, to {@code file} (stdout if null); returns how many were written. */
     private long classifyAll(List<String> labelNames, String hypothesis, Engine.Loaded loaded, Progress shown,
-            Path part) throws Exception {
+            Path file) throws Exception {
         try (DocSource source = new DocSource(in, false, onBadLine, message -> shown.message(name() + ": " + message));
-                Writer writer = open(part)) {
+                Writer writer = open(file)) {
             long[] count = { 0 };
             ChunkPipeline.run(source, chunk, shown, docs -> {
                 List<String> texts = docs.stream().map(d -> cut(d.text())).toList();

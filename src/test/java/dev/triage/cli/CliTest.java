@@ -88,11 +88,13 @@ class CliTest {
         ObjectNode blank = TestSupport.JSON.createObjectNode().put("id", "blank").put("text", " \n\t ");
         docs.add(10, blank);
         Path in = write("thirty.jsonl", docs.stream().map(JsonNode::toString).toList());
-        Path out = tmp.resolve("preds.jsonl");
+        // --out through a symlink (to an earlier run's file): the file behind it is replaced, the link stays
+        Path out = Files.createSymbolicLink(tmp.resolve("preds.jsonl"), write("earlier.jsonl", List.of("{}")));
         // --chunk 7: several chunks and a short last one, so ordering across chunks is exercised
         LaunchResult result = launcher.launch("classify", "--in", in.toString(), "--labels", LABELS, "--out",
                 out.toString(), "--chunk", "7");
         assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
+        assertTrue(Files.isSymbolicLink(out), "--out's symlink was replaced by a file");
         List<String> lines = Files.readAllLines(out);
         assertEquals(30, lines.size());
         int agree = 0;
