@@ -1,7 +1,6 @@
 package dev.triage.model;
 
 import java.io.IOException;
-import java.nio.LongBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,18 +9,13 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -37,9 +31,8 @@ final class FusedModelCache {
 
     private static final Logger LOG = Logger.getLogger(FusedModelCache.class);
     /** Bump when the rewrite changes, so no graph made by an older one is reused. */
-    private static final String REWRITE_VERSION = "attention-skip-layer-norm-2";
-    /** Per output: |fused - original| / |original| over the whole tensor (q8 differs by rounding only). */
-    static final double MAX_RELATIVE_ERROR = 1e-3;
+    private static final String REWRITE_VERSION = "attention-skip-layer-norm-3";
+
 
     private final OrtEnvironment env;
     private final Path fused;
@@ -48,9 +41,13 @@ final class FusedModelCache {
     private final boolean preparedUnfusable;
     private final Path optimized;
     private final Path candidate;
+    private final Path modelFile;
+    private final Path tokenizerFile;
 
     FusedModelCache(ModelSpec spec, WorkDir dir, OrtEnvironment env) {
         this.env = env;
+        this.modelFile = spec.onnxFile();
+        this.tokenizerFile = spec.tokenizerFile();
         String key = key(spec.onnxFile(), env.getVersion());
         String base = spec.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + key;
         this.fused = dir.writable().resolve(base + ".fused.onnx");
@@ -99,6 +96,7 @@ final class FusedModelCache {
      */
     Optional<OrtSession> fuse(OrtSession original) {
         OrtSession session = null;
+        boolean dynamicallyQuantized;
         try {
             String done;
             try (FileChannel in = FileChannel.open(optimized)) {
@@ -106,6 +104,7 @@ final class FusedModelCache {
                 if (graph.hasSubgraphs()) {
                     return refuse("the graph has subgraphs", null, true);
                 }
+                dynamicallyQuantized = graph.nodes().stream().anyMatch(FusionCheck::quantizesDynamically);
                 int attention = AttentionFusion.apply(graph);
                 SkipLayerNormFusion.Result norms = SkipLayerNormFusion.apply(graph);
                 if (!graph.edited()) {
@@ -127,7 +126,8 @@ final class FusedModelCache {
             try (OrtSession.SessionOptions options = SessionTuning.options()) {
                 session = env.createSession(candidate.toString(), options);
             }
-            Optional<String> mismatch = compare(original, session);
+            Optional<String> mismatch = new FusionCheck(env, modelFile, tokenizerFile)
+                    .mismatch(original, session, dynamicallyQuantized);
             if (mismatch.isPresent()) {
                 return refuse(mismatch.get(), session, true);
             }
@@ -163,58 +163,6 @@ final class FusedModelCache {
             }
         }
         return Optional.empty();
-    }
-
-    /** Both sessions on a batch of two rows, the second padded: every float output must agree. */
-    private Optional<String> compare(OrtSession original, OrtSession fusedSession) throws OrtException {
-        long[] shape = { 2, 8 };
-        long[] ids = { 1, 2, 3, 4, 5, 4, 3, 2, 1, 3, 5, 2, 4, 0, 0, 0 };
-        long[] mask = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0 };
-        Map<String, OnnxTensor> inputs = new HashMap<>();
-        try {
-            for (String name : original.getInputNames()) {
-                long[] values = switch (name) {
-                    case ModelSignature.INPUT_IDS -> ids;
-                    case ModelSignature.ATTENTION_MASK -> mask;
-                    default -> new long[ids.length];
-                };
-                inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(values), shape));
-            }
-            try (OrtSession.Result expected = original.run(inputs);
-                    OrtSession.Result actual = fusedSession.run(inputs)) {
-                for (Map.Entry<String, OnnxValue> output : expected) {
-                    if (!(output.getValue() instanceof OnnxTensor want) || want.getInfo().type != OnnxJavaType.FLOAT) {
-                        continue;
-                    }
-                    Optional<OnnxValue> got = actual.get(output.getKey());
-                    if (got.isEmpty() || !(got.get() instanceof OnnxTensor have)
-                            || have.getInfo().type != OnnxJavaType.FLOAT) {
-                        return Optional.of("output " + output.getKey() + " missing from the fused graph");
-                    }
-                    double error = relativeError(want.getFloatBuffer().array(), have.getFloatBuffer().array());
-                    if (!(error <= MAX_RELATIVE_ERROR)) {
-                        return Optional.of(String.format("output %s differs by %.3g (relative), over %.0e",
-                                output.getKey(), error, MAX_RELATIVE_ERROR));
-                    }
-                }
-            }
-            return Optional.empty();
-        } finally {
-            inputs.values().forEach(OnnxTensor::close);
-        }
-    }
-
-    static double relativeError(float[] want, float[] have) {
-        if (want.length != have.length) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < want.length; i++) {
-            diff += (double) (want[i] - have[i]) * (want[i] - have[i]);
-            norm += (double) want[i] * want[i];
-        }
-        return Math.sqrt(diff) / Math.max(Math.sqrt(norm), Double.MIN_NORMAL);
     }
 
     private static String key(Path model, String ortVersion) {

@@ -62,6 +62,23 @@ class FusedGraphTest {
     }
 
     @Test
+    void fusesEveryLayerNormOfBgeQ8AndKeepsItsVectors() throws Exception {
+        // The load-time check once ran on made-up token ids, which left this graph's LayerNorms ill-conditioned:
+        // it was refused (6% apart) and ran unfused. The check now runs real sentences (FusedModelCache.compare).
+        ModelSpec spec = embedded("bge-small-en-v15-q");
+        List<float[][]> pairs = embedBoth(spec, 24);
+        double sum = 0;
+        for (float[][] pair : pairs) {
+            double cosine = Vectors.dot(pair[0], pair[1]);
+            assertTrue(cosine >= Q8_MIN_COSINE, "cosine of fused vs exported vector " + cosine);
+            sum += cosine;
+        }
+        assertTrue(sum / pairs.size() >= Q8_MEAN_COSINE, "mean cosine " + sum / pairs.size());
+        assertEquals(25, count(fusedFile(), "SkipLayerNormalization"), "12 layers x 2 + the embeddings' LayerNorm");
+        assertEquals(0, count(fusedFile(), "LayerNormalization"));
+    }
+
+    @Test
     void fp32FusedVectorsMatchTheExportedGraph() throws Exception {
         ModelSpec spec = embedded("all-minilm-l6-v2");
         double worst = 0;

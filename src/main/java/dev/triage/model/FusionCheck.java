@@ -1,0 +1,155 @@
+package dev.triage.model;
+
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+
+/**
+ * Whether a rewritten graph computes what the original does: both sessions on a batch of two real sentences
+ * (tokenized by the model's own tokenizer), the second padded so a fused attention must mask it exactly; every
+ * float output compared over the whole tensor.
+ * <p>
+ * A dynamically quantized graph (q8) scales each activation by the batch's own range, so a last-bit difference
+ * upstream can flip roundings everywhere downstream: ORT itself gives outputs 0.6% (MiniLM q8) to 8% (bge-small
+ * q8) apart between its BASIC and ALL levels on these sentences, and the rewrite lands within that spread. There
+ * the bound is ORT's own spread, measured on the spot, rather than the fixed fp32 one.
+ */
+final class FusionCheck {
+
+    private static final Logger LOG = Logger.getLogger(FusionCheck.class);
+    /** Per output: |fused - original| / |original| over the whole tensor; fp32 differs in summation order only. */
+    static final double MAX_RELATIVE_ERROR = 1e-3;
+    /** How far past ORT's own spread between optimisation levels a quantized rewrite may go. */
+    static final double QUANTIZED_MARGIN = 1.5;
+    private static final List<String> SENTENCES = List.of(
+            "The pitcher threw a curveball and the batter struck out in the ninth inning.",
+            "New tires for the motorcycle.");
+
+    private final OrtEnvironment env;
+    private final Path modelFile;
+    private final Path tokenizerFile;
+
+    FusionCheck(OrtEnvironment env, Path modelFile, Path tokenizerFile) {
+        this.env = env;
+        this.modelFile = modelFile;
+        this.tokenizerFile = tokenizerFile;
+    }
+
+    /** Ops that quantize activations by the batch's own range. */
+    static boolean quantizesDynamically(OnnxNode node) {
+        return node.opType().startsWith("DynamicQuantize") || node.opType().equals("MatMulIntegerToFloat");
+    }
+
+    /** @return why the rewrite does not compute what the original does, if it does not */
+    Optional<String> mismatch(OrtSession original, OrtSession rewritten, boolean dynamicallyQuantized)
+            throws OrtException {
+        Map<String, OnnxTensor> inputs = inputs(original);
+        try {
+            Map<String, float[]> want = floatOutputs(original, inputs);
+            Map<String, float[]> have = floatOutputs(rewritten, inputs);
+            Map<String, float[]> spread = null;
+            for (Map.Entry<String, float[]> output : want.entrySet()) {
+                float[] got = have.get(output.getKey());
+                if (got == null) {
+                    return Optional.of("output " + output.getKey() + " missing from the fused graph");
+                }
+                double error = relativeError(output.getValue(), got);
+                double bound = MAX_RELATIVE_ERROR;
+                if (!(error <= bound) && dynamicallyQuantized) {
+                    if (spread == null) {
+                        spread = basicLevelOutputs(inputs);
+                    }
+                    double own = relativeError(output.getValue(), spread.get(output.getKey()));
+                    bound = Math.max(bound, QUANTIZED_MARGIN * own);
+                    LOG.infof("Quantized graph: output %s of the rewrite differs by %.3g, ORT's own BASIC vs ALL "
+                            + "levels by %.3g", output.getKey(), error, own);
+                }
+                if (!(error <= bound)) {
+                    return Optional.of(String.format("output %s differs by %.3g (relative), over %.3g",
+                            output.getKey(), error, bound));
+                }
+            }
+            return Optional.empty();
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private Map<String, float[]> basicLevelOutputs(Map<String, OnnxTensor> inputs) throws OrtException {
+        try (OrtSession.SessionOptions options = SessionTuning.options(OptLevel.BASIC_OPT);
+                OrtSession basic = env.createSession(modelFile.toString(), options)) {
+            return floatOutputs(basic, inputs);
+        }
+    }
+
+    private Map<String, OnnxTensor> inputs(OrtSession session) throws OrtException {
+        List<Encoded> rows;
+        try (TextTokenizer tokenizer = TextTokenizer.open(tokenizerFile, 64, false)) {
+            rows = SENTENCES.stream().map(tokenizer::encode).toList();
+        }
+        int width = rows.stream().mapToInt(Encoded::length).max().orElseThrow();
+        long[] ids = new long[rows.size() * width];
+        long[] mask = new long[ids.length];
+        for (int r = 0; r < rows.size(); r++) {
+            long[] row = rows.get(r).ids();
+            System.arraycopy(row, 0, ids, r * width, row.length);
+            Arrays.fill(mask, r * width, r * width + row.length, 1);
+        }
+        long[] shape = { rows.size(), width };
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            for (String name : session.getInputNames()) {
+                long[] values = switch (name) {
+                    case ModelSignature.INPUT_IDS -> ids;
+                    case ModelSignature.ATTENTION_MASK -> mask;
+                    default -> new long[ids.length];
+                };
+                inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(values), shape));
+            }
+            return inputs;
+        } catch (OrtException | RuntimeException e) {
+            inputs.values().forEach(OnnxTensor::close);
+            throw e;
+        }
+    }
+
+    private static Map<String, float[]> floatOutputs(OrtSession session, Map<String, OnnxTensor> inputs)
+            throws OrtException {
+        Map<String, float[]> outputs = new HashMap<>();
+        try (OrtSession.Result result = session.run(inputs)) {
+            for (Map.Entry<String, OnnxValue> output : result) {
+                if (output.getValue() instanceof OnnxTensor tensor && tensor.getInfo().type == OnnxJavaType.FLOAT) {
+                    outputs.put(output.getKey(), tensor.getFloatBuffer().array());
+                }
+            }
+        }
+        return outputs;
+    }
+
+    static double relativeError(float[] want, float[] have) {
+        if (have == null || want.length != have.length) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < want.length; i++) {
+            diff += (double) (want[i] - have[i]) * (want[i] - have[i]);
+            norm += (double) want[i] * want[i];
+        }
+        return Math.sqrt(diff) / Math.max(Math.sqrt(norm), Double.MIN_NORMAL);
+    }
+}
