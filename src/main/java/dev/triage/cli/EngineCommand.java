@@ -115,6 +115,11 @@ abstract class EngineCommand implements Callable<Integer> {
      * options and input, so a usage error answers at once instead of after the model load.
      */
     Engine.Loaded loaded() {
+        return loaded(engine);
+    }
+
+    /** The engine once loaded, or a failure the command line reports in one line (exit code 1). */
+    static Engine.Loaded loaded(Engine engine) {
         try {
             return engine.awaitLoaded(LOAD_TIMEOUT);
         } catch (InterruptedException e) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -51,12 +50,7 @@ public class PrepareCommand implements Callable<Integer> {
             throw CliException.usage("prepare fills triage.model.work-dir, so triage.model.prepared-dir must be unset "
                     + "(it is " + config.model().preparedDir().get() + ": unset TRIAGE_MODEL_PREPARED_DIR)");
         }
-        Engine.Loaded loaded;
-        try {
-            loaded = engine.awaitLoaded(Duration.ofMinutes(10));
-        } catch (IllegalStateException e) {
-            throw new CliException(CliException.FAILURE, e.getMessage());
-        }
+        Engine.Loaded loaded = EngineCommand.loaded(engine);
         Path dir = config.model().workDir().toAbsolutePath();
         List<Path> files = files(dir);
         long bytes = 0;

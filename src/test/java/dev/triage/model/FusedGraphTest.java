@@ -49,14 +49,7 @@ class FusedGraphTest {
     @Test
     void fusesEveryLayerNormOfMiniLmQ8AndKeepsItsVectors() throws Exception {
         ModelSpec spec = embedded("all-minilm-l6-v2-q");
-        List<float[][]> pairs = embedBoth(spec, 24);
-        double sum = 0;
-        for (float[][] pair : pairs) {
-            double cosine = Vectors.dot(pair[0], pair[1]);
-            assertTrue(cosine >= Q8_MIN_COSINE, "cosine of fused vs exported vector " + cosine);
-            sum += cosine;
-        }
-        assertTrue(sum / pairs.size() >= Q8_MEAN_COSINE, "mean cosine " + sum / pairs.size());
+        assertQ8VectorsKept(spec);
         assertEquals(13, count(fusedFile(), "SkipLayerNormalization"), "6 layers x 2 + the embeddings' LayerNorm");
         assertEquals(0, count(fusedFile(), "LayerNormalization"));
     }
@@ -64,16 +57,9 @@ class FusedGraphTest {
     @Test
     void fusesEveryLayerNormOfBgeQ8AndKeepsItsVectors() throws Exception {
         // The load-time check once ran on made-up token ids, which left this graph's LayerNorms ill-conditioned:
-        // it was refused (6% apart) and ran unfused. The check now runs real sentences (FusedModelCache.compare).
+        // it was refused (6% apart) and ran unfused. The check now runs real sentences (FusionCheck).
         ModelSpec spec = embedded("bge-small-en-v15-q");
-        List<float[][]> pairs = embedBoth(spec, 24);
-        double sum = 0;
-        for (float[][] pair : pairs) {
-            double cosine = Vectors.dot(pair[0], pair[1]);
-            assertTrue(cosine >= Q8_MIN_COSINE, "cosine of fused vs exported vector " + cosine);
-            sum += cosine;
-        }
-        assertTrue(sum / pairs.size() >= Q8_MEAN_COSINE, "mean cosine " + sum / pairs.size());
+        assertQ8VectorsKept(spec);
         assertEquals(25, count(fusedFile(), "SkipLayerNormalization"), "12 layers x 2 + the embeddings' LayerNorm");
         assertEquals(0, count(fusedFile(), "LayerNormalization"));
     }
@@ -192,6 +178,18 @@ class FusedGraphTest {
         assertEquals(0, AttentionFusion.apply(graph), "q8 projections are not MatMul + Add");
         assertEquals(new SkipLayerNormFusion.Result(0, 0), SkipLayerNormFusion.apply(graph));
         assertFalse(graph.edited());
+    }
+
+    /** Fused against exported on 24 posts, one at a time: within the q8 bounds above. */
+    private void assertQ8VectorsKept(ModelSpec spec) throws Exception {
+        List<float[][]> pairs = embedBoth(spec, 24);
+        double sum = 0;
+        for (float[][] pair : pairs) {
+            double cosine = Vectors.dot(pair[0], pair[1]);
+            assertTrue(cosine >= Q8_MIN_COSINE, "cosine of fused vs exported vector " + cosine);
+            sum += cosine;
+        }
+        assertTrue(sum / pairs.size() >= Q8_MEAN_COSINE, "mean cosine " + sum / pairs.size());
     }
 
     private static void assertSameRows(float[][] want, float[][] have) {
