@@ -38,11 +38,11 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.annotations.CommandLineArguments;
 
 /**
- * The loaded model with its tokenizer, worker pool and scorer. The server starts loading with the application, on
- * its own thread, so health endpoints answer meanwhile; a command-line run starts it when its command first asks for
- * the model, so {@code --help} or a usage error answers without it; the engine is ready only after one warm-up inference per
- * worker. A model that cannot be loaded ends the process (exit 1) with the reason, unless configured to stay
- * up unready.
+ * The loaded model with its tokenizer, worker pool and scorer. The server starts loading with the application,
+ * on its own thread, so health endpoints answer meanwhile; a command-line run starts it when its command first
+ * asks for the model, so {@code --help} or a usage error answers without it. The engine is ready only after one
+ * warm-up inference per worker. A model that cannot be loaded ends the process (exit 1) with the reason, unless
+ * configured to stay up unready.
  */
 @ApplicationScoped
 public class Engine {

@@ -33,7 +33,6 @@ final class FusedModelCache {
     /** Bump when the rewrite changes, so no graph made by an older one is reused. */
     private static final String REWRITE_VERSION = "attention-skip-layer-norm-3";
 
-
     private final OrtEnvironment env;
     private final Path fused;
     private final Path unfusable;
