@@ -23,6 +23,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+
 import dev.triage.NliFixture;
 import dev.triage.TestSupport;
 
@@ -62,6 +65,25 @@ class FusedGraphTest {
         assertQ8VectorsKept(spec);
         assertEquals(25, count(fusedFile(), "SkipLayerNormalization"), "12 layers x 2 + the embeddings' LayerNorm");
         assertEquals(0, count(fusedFile(), "LayerNormalization"));
+    }
+
+    @Test
+    void theQuantizedBoundStillRefusesAGraphThatComputesSomethingElse() throws Exception {
+        // q8 is bounded by ORT's own spread between its levels (8% for bge): far above fp32's 1e-3, far below what
+        // a different computation gives. MiniLM and bge share BERT's vocabulary, so bge stands in for a bad rewrite.
+        ModelSpec minilm = embedded("all-minilm-l6-v2-q");
+        ModelSpec bge = embedded("bge-small-en-v15-q");
+        OrtEnvironment env = NativeSetup.ortEnvironment();
+        FusionCheck check = new FusionCheck(env, minilm.onnxFile(), minilm.tokenizerFile());
+        try (OrtSession.SessionOptions options = SessionTuning.options();
+                OrtSession original = env.createSession(minilm.onnxFile().toString(), options);
+                OrtSession same = env.createSession(minilm.onnxFile().toString(), options);
+                OrtSession other = env.createSession(bge.onnxFile().toString(), options)) {
+            assertEquals(Optional.empty(), check.mismatch(original, same, true));
+            Optional<String> refused = check.mismatch(original, other, true);
+            assertTrue(refused.isPresent() && refused.get().startsWith("output last_hidden_state differs by"),
+                    refused.toString());
+        }
     }
 
     @Test
