@@ -26,6 +26,7 @@ import dev.triage.model.ModelSpec;
 import dev.triage.model.NativeSetup;
 import dev.triage.model.OnnxModel;
 import dev.triage.model.TextTokenizer;
+import dev.triage.model.WorkDir;
 import dev.triage.pool.InferencePool;
 import dev.triage.scoring.CachingScorer;
 import dev.triage.scoring.ChunkingScorer;
@@ -115,8 +116,9 @@ public class Engine {
     /** Opens model, tokenizer, pool and scorer; anything opened is closed again if a later step fails. */
     static Loaded open(ModelSpec spec, TriageConfig config, long startNanos, IntConsumer tokensPerRun,
             CachingScorer.Listener cacheListener) {
-        NativeSetup.cacheOrtLibraries(TriageConfig.workDir(config.model()).resolve("native"));
-        NativeSetup.placeTokenizerLibrary(TriageConfig.workDir(config.model()).resolve("djl"));
+        WorkDir work = TriageConfig.workDir(config.model());
+        NativeSetup.cacheOrtLibraries(work.resolve("native"));
+        NativeSetup.placeTokenizerLibrary(work.resolve("djl"));
         OnnxModel model = OnnxModel.open(spec, TriageConfig.optimizedGraphs(config.model()));
         TextTokenizer tokenizer = null;
         try {

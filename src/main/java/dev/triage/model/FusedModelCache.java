@@ -40,13 +40,11 @@ final class FusedModelCache {
     private final boolean preparedUnfusable;
     private final Path optimized;
     private final Path candidate;
-    private final Path modelFile;
-    private final Path tokenizerFile;
+    private final FusionCheck check;
 
     FusedModelCache(ModelSpec spec, WorkDir dir, OrtEnvironment env) {
         this.env = env;
-        this.modelFile = spec.onnxFile();
-        this.tokenizerFile = spec.tokenizerFile();
+        this.check = new FusionCheck(env, spec.onnxFile(), spec.tokenizerFile());
         String key = key(spec.onnxFile(), env.getVersion());
         String base = spec.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + key;
         this.fused = dir.writable().resolve(base + ".fused.onnx");
@@ -125,8 +123,7 @@ final class FusedModelCache {
             try (OrtSession.SessionOptions options = SessionTuning.options()) {
                 session = env.createSession(candidate.toString(), options);
             }
-            Optional<String> mismatch = new FusionCheck(env, modelFile, tokenizerFile)
-                    .mismatch(original, session, dynamicallyQuantized);
+            Optional<String> mismatch = check.mismatch(original, session, dynamicallyQuantized);
             if (mismatch.isPresent()) {
                 return refuse(mismatch.get(), session, true);
             }

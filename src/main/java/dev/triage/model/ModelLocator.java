@@ -154,7 +154,7 @@ public final class ModelLocator {
                 return prepared.get();
             }
             Path target = workDir.writable().resolve(resourcePath);
-            if (Files.isRegularFile(target) && Files.size(target) == size) {
+            if (WorkDir.isWhole(target, size)) {
                 return target;
             }
             Files.createDirectories(target.getParent());

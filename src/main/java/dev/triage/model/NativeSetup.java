@@ -73,16 +73,12 @@ public final class NativeSetup {
     }
 
     /**
-     * Before ONNX Runtime first loads: use (or make) a copy of its libraries under {@code dir}, keyed by the jar
-     * they come from. Any failure only logs: ORT then extracts them itself, as it always did.
+     * Before ONNX Runtime first loads: use the prepared copy of its libraries if it has every one, else use (or
+     * make) a copy under the writable {@code dir}, keyed by the jar they come from. Any failure only logs: ORT
+     * then extracts them itself, as it always did.
      *
      * @return the directory ORT will load from, or null if left to ORT
      */
-    public static synchronized Path cacheOrtLibraries(Path dir) {
-        return cacheOrtLibraries(WorkDir.of(dir));
-    }
-
-    /** As {@link #cacheOrtLibraries(Path)}, using a prepared copy as it is when it has every library. */
     public static synchronized Path cacheOrtLibraries(WorkDir dir) {
         if (System.getProperty(ORT_NATIVE_PATH) != null) {
             return Path.of(System.getProperty(ORT_NATIVE_PATH)); // the operator's choice
@@ -101,8 +97,8 @@ public final class NativeSetup {
                 identity.append(url).append('|').append(sizes.get(file)).append('\n');
             }
             String name = "ort-" + shortHash(identity.toString());
-            if (sizes.entrySet().stream()
-                    .allMatch(library -> dir.preparedFile(name + "/" + library.getKey(), library.getValue()).isPresent())) {
+            if (sizes.entrySet().stream().allMatch(
+                    library -> dir.preparedFile(name + "/" + library.getKey(), library.getValue()).isPresent())) {
                 Path prepared = dir.prepared().orElseThrow().resolve(name);
                 System.setProperty(ORT_NATIVE_PATH, prepared.toString());
                 return prepared;
@@ -110,7 +106,7 @@ public final class NativeSetup {
             Path target = dir.writable().resolve(name);
             for (Map.Entry<String, Long> library : sizes.entrySet()) {
                 Path copy = target.resolve(library.getKey());
-                if (!Files.isRegularFile(copy) || Files.size(copy) != library.getValue()) {
+                if (!WorkDir.isWhole(copy, library.getValue())) {
                     extract(resourceDir + library.getKey(), copy);
                 }
             }

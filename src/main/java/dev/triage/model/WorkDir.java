@@ -1,5 +1,6 @@
 package dev.triage.model;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -32,13 +33,18 @@ public record WorkDir(Path writable, Optional<Path> prepared) {
         }
         Path file = prepared.get().resolve(relative);
         try {
-            if (Files.isRegularFile(file) && (size < 0 || Files.size(file) == size)) {
+            if (size < 0 ? Files.isRegularFile(file) : isWhole(file, size)) {
                 LOG.debugf("using prepared %s", file);
                 return Optional.of(file);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.debugf("prepared %s unreadable: %s", file, e);
         }
         return Optional.empty();
+    }
+
+    /** A copy is whole when it is a file of the size its source has (copies are moved into place complete). */
+    static boolean isWhole(Path file, long size) throws IOException {
+        return Files.isRegularFile(file) && Files.size(file) == size;
     }
 }

@@ -28,7 +28,7 @@ class NativeSetupTest {
         String before = System.getProperty(NativeSetup.ORT_NATIVE_PATH);
         System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
         try {
-            Path first = NativeSetup.cacheOrtLibraries(dir);
+            Path first = NativeSetup.cacheOrtLibraries(WorkDir.of(dir));
             assertNotNull(first, "the test classpath has ORT's jar with its bundled libraries");
             assertEquals(first.toString(), System.getProperty(NativeSetup.ORT_NATIVE_PATH));
             List<Path> files = list(first);
@@ -42,16 +42,17 @@ class NativeSetupTest {
             FileTime made = Files.getLastModifiedTime(files.get(0));
 
             System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
-            assertEquals(first, NativeSetup.cacheOrtLibraries(dir), "the same jar maps to the same copy");
+            assertEquals(first, NativeSetup.cacheOrtLibraries(WorkDir.of(dir)), "the same jar maps to the same copy");
             assertEquals(made, Files.getLastModifiedTime(files.get(0)), "not copied again");
 
             Files.write(files.get(0), new byte[10]); // a truncated copy is replaced
             System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
-            NativeSetup.cacheOrtLibraries(dir);
+            NativeSetup.cacheOrtLibraries(WorkDir.of(dir));
             assertTrue(Files.size(files.get(0)) > 1_000_000, "the broken copy was made again");
 
             System.setProperty(NativeSetup.ORT_NATIVE_PATH, "/opt/ort");
-            assertEquals(Path.of("/opt/ort"), NativeSetup.cacheOrtLibraries(dir), "an operator's path wins");
+            assertEquals(Path.of("/opt/ort"), NativeSetup.cacheOrtLibraries(WorkDir.of(dir)),
+                    "an operator's path wins");
         } finally {
             // This JVM's ORT may not be loaded yet: never leave it pointing at a temp dir.
             if (before == null) {
@@ -67,7 +68,7 @@ class NativeSetupTest {
         String before = System.getProperty(NativeSetup.ORT_NATIVE_PATH);
         System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
         try {
-            Path prepared = NativeSetup.cacheOrtLibraries(dir.resolve("prepared"));
+            Path prepared = NativeSetup.cacheOrtLibraries(WorkDir.of(dir.resolve("prepared")));
             Path writable = dir.resolve("pod");
             System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
             WorkDir pod = new WorkDir(writable, Optional.of(dir.resolve("prepared")));
