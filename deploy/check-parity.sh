@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-all-minilm-l6-v2}
-data=../shared/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl
+data=src/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl.gz
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 top() { sed -E 's/.*"id":"([^"]*)","labels":\["([^"]*)".*"scores":\[([-0-9.eE]+).*/\1 \2 \3/' "$1"; }

@@ -20,8 +20,8 @@ while [ $# -gt 0 ]; do
 done
 source deploy/java-home.sh
 source deploy/median.sh
-data=../shared/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl
-[ -f "$data" ] || { echo "missing $data (../shared/data must sit beside the clone)" >&2; exit 1; }
+data=src/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl.gz
+[ -f "$data" ] || { echo "missing $data (the tutorial data ships in the project; run from the clone root)" >&2; exit 1; }
 if [ "$build" = 1 ]; then
   echo "== building (./mvnw package)" >&2
   ./mvnw -B -q package -DskipTests

@@ -2,12 +2,16 @@ package dev.triage;
 
 import static io.restassured.RestAssured.given;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +21,7 @@ public final class TestSupport {
 
     public static final ObjectMapper JSON = new ObjectMapper();
     public static final Path TUTORIAL_777 = Path.of(
-            "../shared/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl");
+            "src/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl.gz");
     public static final Map<String, String> TUTORIAL_LABELS = Map.of("rec.motorcycles", "motorcycles",
             "rec.sport.baseball", "baseball");
 
@@ -43,8 +47,14 @@ public final class TestSupport {
 
     /** The 777 documents of the tutorial, in sklearn's order. */
     public static List<JsonNode> tutorialDocuments() {
-        try {
-            return Files.readAllLines(TUTORIAL_777).stream().map(TestSupport::parse).toList();
+        return tutorialLines().stream().map(TestSupport::parse).toList();
+    }
+
+    /** The 777 documents' JSON lines, as they are in the gzipped file. */
+    public static List<String> tutorialLines() {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(TUTORIAL_777)), StandardCharsets.UTF_8))) {
+            return reader.lines().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("the tutorial data must be at " + TUTORIAL_777.toAbsolutePath(), e);
         }

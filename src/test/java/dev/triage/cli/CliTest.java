@@ -35,7 +35,7 @@ class CliTest {
     static final String TUTORIAL = TestSupport.TUTORIAL_777.toString();
     static final String LABELS = "motorcycles,baseball";
     static final String MAP = "rec.motorcycles=motorcycles,rec.sport.baseball=baseball";
-    static final Path ALL_20NG = Path.of("../shared/data/20newsgroups/20ng-bydate-all-test.stripped.jsonl.gz");
+    static final Path ALL_20NG = Path.of("src/data/20newsgroups/20ng-bydate-all-test.stripped.jsonl.gz");
     static final Pattern ACCURACY = Pattern.compile("(?m)^accuracy: ([0-9.]+) \\((\\d+)/(\\d+)\\)$");
 
     @TempDir

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class StartupFailureIT {
 
     private static final String DOCS =
-            "../shared/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl";
+            "src/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl.gz";
 
     @Test
     void corruptModelFileEndsTheProcessWithExitCode1() throws Exception {

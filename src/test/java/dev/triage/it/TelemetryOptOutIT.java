@@ -21,9 +21,6 @@ import org.junit.jupiter.api.Test;
  */
 class TelemetryOptOutIT {
 
-    private static final Path DOCS = Path.of(
-            "../shared/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl");
-
     @Test
     void theLauncherKeepsOrtTelemetryOff() throws Exception {
         Path home = Files.createTempDirectory("triage-it-home");
@@ -47,7 +44,7 @@ class TelemetryOptOutIT {
     /** Classifies 3 posts with the environment of a user who never heard of the variable. */
     private static Run classify(Path home, List<String> launch) throws Exception {
         Path in = Files.createTempFile("triage-it", ".jsonl");
-        Files.write(in, Files.readAllLines(DOCS).subList(0, 3));
+        Files.write(in, dev.triage.TestSupport.tutorialLines().subList(0, 3));
         Path log = Files.createTempFile("triage-it", ".log");
         List<String> command = new ArrayList<>(launch);
         command.addAll(List.of("classify", "--in", in.toString(), "--labels", "motorcycle,baseball", "--out",
