@@ -29,6 +29,8 @@ import dev.triage.model.TextTokenizer;
 import dev.triage.model.WorkDir;
 import dev.triage.pool.InferencePool;
 import dev.triage.scoring.CachingScorer;
+import dev.triage.scoring.CatchAll;
+import dev.triage.scoring.CatchAllDefaults;
 import dev.triage.scoring.ChunkingScorer;
 import dev.triage.scoring.EmbeddingScorer;
 import dev.triage.scoring.NliScorer;
@@ -161,7 +163,10 @@ public class Engine {
                 ? new NliScorer(tokenizer, runner, model.nliLabels().orElseThrow())
                 : new EmbeddingScorer(tokenizer, runner, scoring.labelCacheSize(), scoring.temperature(),
                         scoring.multiLabelThreshold(),
-                        new EmbeddingScorer.Prototypes(scoring.hypothesisWeight(), scoring.exampleWeight()));
+                        new EmbeddingScorer.Prototypes(scoring.hypothesisWeight(), scoring.exampleWeight()),
+                        new CatchAll.Calibration(scoring.noneThreshold()
+                                .orElse(CatchAllDefaults.threshold(model.spec().name())), scoring.temperature()),
+                        scoring.textCacheSize());
         scorer = new ChunkingScorer(scorer, tokenizer, nli, scoring.chunkOverlap(), scoring.maxChunks());
         if (config.cache().enabled()) {
             scorer = new CachingScorer(scorer, config.cache().size(), config.cache().ttl(), cacheListener);

@@ -27,7 +27,7 @@ public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Option
             "hypothesisTemplate", "multi_label", "multiLabel");
     private static final Set<String> FIELDS = Set.of("texts", "labels", "hypothesisTemplate", "multiLabel",
             "longText");
-    private static final Set<String> LABEL_FIELDS = Set.of("name", "description", "examples");
+    private static final Set<String> LABEL_FIELDS = Set.of("name", "description", "examples", "none", "threshold");
     /**
      * Characters of a hypothesis template: a sentence, copied once per label (each copy embedded, or paired with
      * every text), so a huge one would cost memory out of all proportion to the body.
@@ -163,8 +163,11 @@ public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Option
             if (e != null && !e.isNull()) {
                 examples = cut(strings(field + ".examples", e, limits.maxExamples(), Integer.MAX_VALUE, true), limits);
             }
-            specs.add(new LabelSpec(nameList.get(i), description, examples));
+            specs.add(item.has("none") || item.has("threshold") ? CatchAllLabel.bind(item, field, nameList.get(i),
+                    description.isPresent() || !examples.isEmpty())
+                    : new LabelSpec(nameList.get(i), description, examples));
         }
+        CatchAllLabel.checkSet(specs);
         return specs;
     }
 

@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triage.Engine;
 import dev.triage.scoring.Classification;
 import dev.triage.scoring.ClassifyCommand;
+import dev.triage.scoring.LabelSpec;
+import dev.triage.scoring.LongText;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -60,6 +62,7 @@ public class ClassifyFilesCommand extends EngineCommand {
     @Override
     public Integer call() throws Exception {
         List<String> labelNames = labels();
+        List<LabelSpec> labelSpecs = withCatchAll(labelNames.stream().map(LabelSpec::plain).toList());
         checkTemplate();
         checkAtLeastOne("--chunk", chunk);
         checkWritable("--out", outFile);
@@ -67,7 +70,8 @@ public class ClassifyFilesCommand extends EngineCommand {
         OptionalLong total = progress == Progress.Mode.NONE ? OptionalLong.empty() : JsonlReader.countRecords(in);
         Engine.Loaded loaded = loaded();
         String hypothesis = template(loaded);
-        note("model " + describe(loaded) + ", labels " + labelNames + ", template \"" + hypothesis + "\"");
+        note("model " + describe(loaded) + ", labels " + labelNames
+                + (noneLabel == null ? "" : " + catch-all '" + noneLabel.trim() + "'") + ", template \"" + hypothesis + "\"");
 
         // Predictions on a terminal: a bar redrawn between them would only garble both.
         Progress.Mode mode = progress == Progress.Mode.AUTO && outFile == null && Progress.stdoutIsTerminal()
@@ -79,7 +83,7 @@ public class ClassifyFilesCommand extends EngineCommand {
         Path part = outFile == null || special ? null : partFile(target);
         long written;
         try {
-            written = classifyAll(labelNames, hypothesis, loaded, shown, special ? outFile : part);
+            written = classifyAll(labelSpecs, hypothesis, loaded, shown, special ? outFile : part);
             if (part != null) {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
@@ -97,7 +101,7 @@ public class ClassifyFilesCommand extends EngineCommand {
     }
 
     /** Every document, in input order, to {@code file} (stdout if null); returns how many were written. */
-    private long classifyAll(List<String> labelNames, String hypothesis, Engine.Loaded loaded, Progress shown,
+    private long classifyAll(List<LabelSpec> labelSpecs, String hypothesis, Engine.Loaded loaded, Progress shown,
             Path file) throws Exception {
         try (DocSource source = new DocSource(in, false, onBadLine, message -> shown.message(name() + ": " + message));
                 Writer writer = open(file)) {
@@ -105,7 +109,7 @@ public class ClassifyFilesCommand extends EngineCommand {
             ChunkPipeline.run(source, chunk, shown, docs -> {
                 List<String> texts = docs.stream().map(d -> cut(d.text())).toList();
                 List<Classification> results = loaded.scorer()
-                        .classify(new ClassifyCommand(texts, labelNames, hypothesis, multiLabel));
+                        .classify(new ClassifyCommand(texts, labelSpecs, hypothesis, multiLabel, LongText.TRUNCATE));
                 StringBuilder lines = new StringBuilder(docs.size() * 96);
                 for (int i = 0; i < docs.size(); i++) {
                     lines.append(line(docs.get(i), results.get(i))).append('\n');

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -15,6 +16,7 @@ import jakarta.inject.Inject;
 import dev.triage.Engine;
 import dev.triage.config.TriageConfig;
 import dev.triage.model.ModelKind;
+import dev.triage.scoring.LabelSpec;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,6 +47,16 @@ abstract class EngineCommand implements Callable<Integer> {
     @Option(names = "--template", paramLabel = "TEMPLATE",
             description = "Hypothesis template with {} where the label goes (default: the server's)")
     String template;
+
+    @Option(names = "--none-label", paramLabel = "NAME",
+            description = "Add a catch-all label NAME that wins when none of --labels matches (scored from how well "
+                    + "they match, never embedded)")
+    String noneLabel;
+
+    @Option(names = "--none-threshold", paramLabel = "STRENGTH",
+            description = "The catch-all's threshold (a cosine, or an NLI entailment-minus-contradiction logit), "
+                    + "e.g. from 'triage calibrate' (default: the model's)")
+    Double noneThreshold;
 
     PrintWriter out() {
         return spec.commandLine().getOut();
@@ -82,6 +94,25 @@ abstract class EngineCommand implements Callable<Integer> {
             }
         }
         return List.copyOf(names);
+    }
+
+    /** The labels with the catch-all (--none-label) after them, if one is asked for. */
+    List<LabelSpec> withCatchAll(List<LabelSpec> labelSpecs) {
+        if (noneLabel == null) {
+            if (noneThreshold != null) {
+                throw CliException.usage("--none-threshold needs --none-label");
+            }
+            return labelSpecs;
+        }
+        String name = noneLabel.trim();
+        if (name.isEmpty() || labelSpecs.stream().anyMatch(l -> l.name().equals(name))) {
+            throw CliException.usage("--none-label must be a name that is not among --labels, not '" + noneLabel
+                    + "'");
+        }
+        List<LabelSpec> all = new ArrayList<>(labelSpecs);
+        all.add(LabelSpec.catchAll(name, noneThreshold == null ? OptionalDouble.empty()
+                : OptionalDouble.of(noneThreshold)));
+        return List.copyOf(all);
     }
 
     void checkTemplate() {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.Dependent;
 
@@ -63,6 +64,15 @@ public class EvalCommand extends EngineCommand {
             description = "Texts longer than the model reads: truncate (default, HF) or chunk (score windows)")
     String longText;
 
+    @Option(names = "--positive", paramLabel = "LABEL",
+            description = "Also print this label's F1 (default: with --none-label, the first of --labels)")
+    String positive;
+
+    @Option(names = "--one-vs-rest",
+            description = "With --none-label: score each of --labels on its own against the catch-all, labels "
+                    + "[LABEL, NONE] (gold labels not mapped to LABEL count as NONE), and report each one's F1")
+    boolean oneVsRest;
+
     @Option(names = "--on-bad-line", paramLabel = "fail|skip", defaultValue = "fail",
             description = "A line that is not JSON with string \"text\" and \"label\": stop with exit code 2 "
                     + "(fail, default) or report and skip it (skip)")
@@ -89,7 +99,7 @@ public class EvalCommand extends EngineCommand {
         })) {
             for (DocSource.Doc doc = source.next(); doc != null; doc = source.next()) {
                 Integer index = goldToIndex.get(doc.label());
-                if (index != null && picked.get(index).size() < examplesPerLabel
+                if (index != null && index < picked.size() && picked.get(index).size() < examplesPerLabel
                         && doc.text().strip().split("\\s+").length >= 20) {
                     picked.get(index).add(cut(doc.text()));
                 }
@@ -113,11 +123,20 @@ public class EvalCommand extends EngineCommand {
 
     @Override
     public Integer call() throws Exception {
-        List<String> labelNames = labels();
+        List<String> realNames = labels();
+        List<String> labelNames = withCatchAll(realNames.stream().map(LabelSpec::plain).toList()).stream()
+                .map(LabelSpec::name).toList();
+        int noneIndex = noneLabel == null ? -1 : labelNames.size() - 1;
+        if (oneVsRest && noneIndex < 0) {
+            throw CliException.usage("--one-vs-rest needs --none-label");
+        }
+        if (positive != null && !realNames.contains(positive)) {
+            throw CliException.usage("--positive: '" + positive + "' is not one of the labels " + realNames);
+        }
         checkTemplate();
         checkAtLeastOne("--chunk", chunk);
         checkWritable("--json", json);
-        Map<String, Integer> goldToIndex = goldIndex(labelNames);
+        Map<String, Integer> goldToIndex = goldIndex(labelNames, labelMap);
         JsonlReader.requireReadable(in);
 
         // First pass, while the model loads: every gold label must have a candidate before any inference runs.
@@ -127,6 +146,9 @@ public class EvalCommand extends EngineCommand {
         try (DocSource source = new DocSource(in, true, onBadLine, this::note)) {
             DocSource.Doc doc;
             while ((doc = source.next()) != null) {
+                if (noneIndex >= 0) {
+                    goldToIndex.putIfAbsent(doc.label(), noneIndex); // with a catch-all, the rest is "none of these"
+                }
                 if (goldToIndex.containsKey(doc.label())) {
                     kept++;
                 } else {
@@ -152,7 +174,7 @@ public class EvalCommand extends EngineCommand {
             throw CliException.usage(in + " has no documents to evaluate");
         }
 
-        List<LabelSpec> labelSpecs = fewShotLabels(labelNames, goldToIndex);
+        List<LabelSpec> labelSpecs = withCatchAll(fewShotLabels(realNames, goldToIndex));
         LongText mode = switch (longText) {
             case "truncate" -> LongText.TRUNCATE;
             case "chunk" -> LongText.CHUNK;
@@ -160,35 +182,58 @@ public class EvalCommand extends EngineCommand {
         };
         Engine.Loaded loaded = loaded();
         String hypothesis = template(loaded);
-        note("model " + describe(loaded) + ", labels " + labelNames + ", template \"" + hypothesis + "\"");
+        note("model " + describe(loaded) + ", labels " + labelNames + (noneIndex < 0 ? "" : " ('" + noneLabel.trim()
+                + "' the catch-all)") + ", template \"" + hypothesis + "\"");
+        if (oneVsRest) {
+            new OneVsRest(this, loaded, hypothesis, mode).run(labelSpecs, goldToIndex, kept);
+            return 0;
+        }
+        long start = System.nanoTime();
+        EvalReport report = evaluate(loaded, labelSpecs, goldToIndex::get, hypothesis, mode, kept);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        print(loaded, hypothesis, report, seconds, skipped, dropped);
+        String positiveLabel = positive != null ? positive : noneIndex >= 0 ? realNames.get(0) : null;
+        if (positiveLabel != null) {
+            out().printf(Locale.ROOT, "positive class %s: F1 %.4f%n", positiveLabel, report.f1(positiveLabel));
+            out().flush();
+        }
+        if (json != null) {
+            writeJson(loaded, hypothesis, labelNames, report, seconds, skipped, dropped, positiveLabel);
+        }
+        return 0;
+    }
+
+    /**
+     * Classifies every document whose gold label has a candidate and compares the top label with it.
+     *
+     * @param goldOf a gold label's candidate index among {@code labelSpecs}, null if it has none
+     */
+    EvalReport evaluate(Engine.Loaded loaded, List<LabelSpec> labelSpecs, Function<String, Integer> goldOf,
+            String hypothesis, LongText mode, long kept) throws Exception {
+        List<String> labelNames = labelSpecs.stream().map(LabelSpec::name).toList();
         EvalReport report = new EvalReport(labelNames);
         Progress shown = new Progress(err(), name(), OptionalLong.of(kept), progress);
         try (DocSource source = new DocSource(in, true, DocSource.OnBadLine.SKIP, message -> {
         })) {
             ChunkPipeline.run(source, chunk, shown, docs -> {
-                List<DocSource.Doc> scored = docs.stream().filter(d -> goldToIndex.containsKey(d.label())).toList();
+                List<DocSource.Doc> scored = docs.stream().filter(d -> goldOf.apply(d.label()) != null).toList();
                 if (scored.isEmpty()) {
                     return;
                 }
                 List<Classification> results = loaded.scorer().classify(new ClassifyCommand(
                         scored.stream().map(d -> cut(d.text())).toList(), labelSpecs, hypothesis, false, mode));
                 for (int i = 0; i < scored.size(); i++) {
-                    report.add(goldToIndex.get(scored.get(i).label()), labelNames.indexOf(results.get(i).top()));
+                    report.add(goldOf.apply(scored.get(i).label()), labelNames.indexOf(results.get(i).top()));
                 }
                 shown.add(scored.size());
             });
         }
         shown.finish();
-        double seconds = shown.seconds();
-        print(loaded, hypothesis, report, seconds, skipped, dropped);
-        if (json != null) {
-            writeJson(loaded, hypothesis, labelNames, report, seconds, skipped, dropped);
-        }
-        return 0;
+        return report;
     }
 
     /** Gold label to the index of its candidate label: mapped ones, and candidates standing for themselves. */
-    private Map<String, Integer> goldIndex(List<String> labelNames) {
+    static Map<String, Integer> goldIndex(List<String> labelNames, Map<String, String> labelMap) {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < labelNames.size(); i++) {
             index.put(labelNames.get(i), i);
@@ -232,7 +277,7 @@ public class EvalCommand extends EngineCommand {
     }
 
     private void writeJson(Engine.Loaded loaded, String hypothesis, List<String> labelNames, EvalReport report,
-            double seconds, long skipped, long dropped) {
+            double seconds, long skipped, long dropped, String positiveLabel) {
         ObjectNode root = DocSource.JSON.createObjectNode();
         root.put("input", in.toString());
         root.put("model", loaded.model().spec().name());
@@ -247,6 +292,10 @@ public class EvalCommand extends EngineCommand {
         root.put("badLinesSkipped", skipped);
         root.put("unmappedDropped", dropped);
         root.setAll(report.json());
+        if (positiveLabel != null) {
+            root.put("positive", positiveLabel);
+            root.put("positiveF1", report.f1(positiveLabel));
+        }
         try {
             DocSource.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
         } catch (IOException e) {

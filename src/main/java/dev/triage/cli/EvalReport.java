@@ -89,6 +89,11 @@ final class EvalReport {
         return rows;
     }
 
+    /** F1 of one class, 0 if it never occurs. */
+    double f1(String label) {
+        return perClass().stream().filter(r -> r.label().equals(label)).mapToDouble(Scores::f1).findFirst().orElse(0);
+    }
+
     Scores macro() {
         List<Scores> rows = perClass();
         int n = Math.max(1, rows.size());

@@ -104,6 +104,16 @@ public interface TriageConfig {
         @WithDefault("0.15")
         double multiLabelThreshold();
 
+        /**
+         * Embedding models: the cosine at which a catch-all label ("none": true) and the real labels are equally
+         * likely; default: the model's measured one (scoring.CatchAllDefaults).
+         */
+        Optional<Double> noneThreshold();
+
+        /** Text vectors kept by content hash (0: none); for evaluations that score one file many times. */
+        @WithDefault("0")
+        int textCacheSize();
+
         /** Label hypothesis and few-shot example vectors kept in memory (LRU). */
         @WithDefault("10000")
         int labelCacheSize();

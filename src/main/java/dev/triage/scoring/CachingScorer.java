@@ -48,6 +48,11 @@ public final class CachingScorer implements ZeroShotScorer {
     }
 
     @Override
+    public double[][] strengths(ClassifyCommand command) {
+        return scorer.strengths(command);
+    }
+
+    @Override
     public List<String> notes(ClassifyCommand command) {
         return scorer.notes(command);
     }

@@ -38,6 +38,12 @@ public final class ChunkingScorer implements ZeroShotScorer {
         return scorer.defaultTemplate();
     }
 
+    /** Calibration reads texts as the model does: truncated. */
+    @Override
+    public double[][] strengths(ClassifyCommand command) {
+        return scorer.strengths(command.withTexts(command.texts(), LongText.TRUNCATE));
+    }
+
     @Override
     public List<String> notes(ClassifyCommand command) {
         return scorer.notes(command);
@@ -68,7 +74,9 @@ public final class ChunkingScorer implements ZeroShotScorer {
                 Classification window = scored.get(w);
                 for (int l = 0; l < labels.size(); l++) {
                     double score = window.scores().get(window.labels().indexOf(labels.get(l)));
-                    aggregate[l] = command.multiLabel() ? Math.max(aggregate[l], score) : aggregate[l] + score / count;
+                    aggregate[l] = !command.multiLabel() ? aggregate[l] + score / count
+                            : command.labels().get(l).none() ? Math.min(w == firstWindow[t] ? 1 : aggregate[l], score)
+                            : Math.max(aggregate[l], score); // none of the labels in any window: min of the catch-all
                 }
             }
             results.add(Classification.ranked(labels, aggregate));
@@ -82,7 +90,7 @@ public final class ChunkingScorer implements ZeroShotScorer {
             return tokenizer.maxLength() - 2;
         }
         int longestHypothesis = 0;
-        for (String label : command.labelNames()) {
+        for (String label : command.realLabels().stream().map(LabelSpec::name).toList()) {
             longestHypothesis = Math.max(longestHypothesis, tokenizer.countTokens(command.hypothesis(label)));
         }
         return Math.max(16, tokenizer.maxLength() - 3 - longestHypothesis);

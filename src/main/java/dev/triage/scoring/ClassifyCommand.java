@@ -1,12 +1,13 @@
 package dev.triage.scoring;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What to classify, already validated.
  *
  * @param texts the documents, in the order answers must come back
- * @param labels candidate labels, distinct by name
+ * @param labels candidate labels, distinct by name; at most one of them a catch-all, and not only that one
  * @param template hypothesis with {@code {}} where the label goes
  * @param multiLabel independent per-label probabilities instead of one distribution over the labels
  * @param longText truncate or chunk texts longer than the model reads
@@ -21,6 +22,15 @@ public record ClassifyCommand(List<String> texts, List<LabelSpec> labels, String
 
     public List<String> labelNames() {
         return labels.stream().map(LabelSpec::name).toList();
+    }
+
+    /** The labels the model scores: all but the catch-all. */
+    public List<LabelSpec> realLabels() {
+        return labels.stream().filter(l -> !l.none()).toList();
+    }
+
+    public Optional<LabelSpec> catchAll() {
+        return labels.stream().filter(LabelSpec::none).findFirst();
     }
 
     public String hypothesis(String label) {

@@ -35,15 +35,30 @@ public final class EmbeddingScorer implements ZeroShotScorer {
     private final double temperature;
     private final double threshold;
     private final Prototypes prototypes;
+    private final CatchAll.Calibration catchAll;
+    /** Text vectors by content hash; null unless asked for (evaluations that score one file many times). */
+    private final LabelVectorCache textCache;
 
     public EmbeddingScorer(TextTokenizer tokenizer, BatchRunner runner, int labelCacheSize, double temperature,
             double threshold, Prototypes prototypes) {
+        this(tokenizer, runner, labelCacheSize, temperature, threshold, prototypes,
+                new CatchAll.Calibration(threshold, temperature), 0);
+    }
+
+    /**
+     * @param catchAll how a catch-all label's score follows from the best cosine
+     * @param textCacheSize text vectors kept (0: none)
+     */
+    public EmbeddingScorer(TextTokenizer tokenizer, BatchRunner runner, int labelCacheSize, double temperature,
+            double threshold, Prototypes prototypes, CatchAll.Calibration catchAll, int textCacheSize) {
         this.tokenizer = tokenizer;
         this.runner = runner;
         this.vectorCache = new LabelVectorCache(labelCacheSize);
         this.temperature = temperature;
         this.threshold = threshold;
         this.prototypes = prototypes;
+        this.catchAll = catchAll;
+        this.textCache = textCacheSize > 0 ? new LabelVectorCache(textCacheSize) : null;
     }
 
     @Override
@@ -53,10 +68,34 @@ public final class EmbeddingScorer implements ZeroShotScorer {
 
     @Override
     public List<Classification> classify(ClassifyCommand command) {
+        Embedded embedded = embed(command);
+        List<Classification> results = new ArrayList<>(embedded.texts().length);
+        for (float[] text : embedded.texts()) {
+            results.add(text == null ? blank(command) : Classification.ranked(command.labelNames(), score(text,
+                    embedded.labels(), command)));
+        }
+        return results;
+    }
+
+    @Override
+    public double[][] strengths(ClassifyCommand command) {
+        Embedded embedded = embed(command);
+        double[][] strengths = new double[embedded.texts().length][];
+        for (int t = 0; t < strengths.length; t++) {
+            strengths[t] = embedded.texts()[t] == null ? null : cosines(embedded.texts()[t], embedded.labels());
+        }
+        return strengths;
+    }
+
+    /** Text vectors (null for a blank text) and the real labels' vectors. */
+    private record Embedded(float[][] texts, float[][] labels) {
+    }
+
+    private Embedded embed(ClassifyCommand command) {
         List<String> texts = command.texts();
         // Every vector this request needs that is not cached: label parts, then texts, in one pool run.
         Map<String, String> missing = new LinkedHashMap<>(); // cache key -> text to embed
-        List<Map<String, String>> labelParts = command.labels().stream().map(l -> parts(l, command)).toList();
+        List<Map<String, String>> labelParts = command.realLabels().stream().map(l -> parts(l, command)).toList();
         for (Map<String, String> parts : labelParts) {
             for (Map.Entry<String, String> part : parts.entrySet()) {
                 if (vectorCache.get(part.getKey()) == null) {
@@ -66,8 +105,10 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         }
         List<Encoded> sequences = new ArrayList<>(texts.size() + missing.size());
         int[] textRow = new int[texts.size()];
+        float[][] cachedTexts = new float[texts.size()][];
         for (int t = 0; t < texts.size(); t++) {
-            textRow[t] = ClassifyCommand.blank(texts.get(t)) ? -1 : sequences.size();
+            cachedTexts[t] = textCache == null ? null : textCache.get(sha256(texts.get(t)));
+            textRow[t] = ClassifyCommand.blank(texts.get(t)) || cachedTexts[t] != null ? -1 : sequences.size();
             if (textRow[t] >= 0) {
                 sequences.add(tokenizer.encode(texts.get(t)));
             }
@@ -81,17 +122,18 @@ public final class EmbeddingScorer implements ZeroShotScorer {
             known.put(key, vectors[row]);
             vectorCache.put(key, vectors[row++]);
         }
-        float[][] labelVectors = new float[command.labels().size()][];
+        float[][] labelVectors = new float[labelParts.size()][];
         for (int l = 0; l < labelVectors.length; l++) {
             labelVectors[l] = prototype(labelParts.get(l), known);
         }
-        List<Classification> results = new ArrayList<>(texts.size());
+        float[][] textVectors = new float[texts.size()][];
         for (int t = 0; t < texts.size(); t++) {
-            results.add(textRow[t] < 0 ? Classification.uninformative(command.labelNames(), command.multiLabel())
-                    : Classification.ranked(command.labelNames(),
-                            score(vectors[textRow[t]], labelVectors, command.multiLabel())));
+            textVectors[t] = cachedTexts[t] != null ? cachedTexts[t] : textRow[t] < 0 ? null : vectors[textRow[t]];
+            if (textCache != null && textRow[t] >= 0) {
+                textCache.put(sha256(texts.get(t)), textVectors[t]);
+            }
         }
-        return results;
+        return new Embedded(textVectors, labelVectors);
     }
 
     /** The texts a label's vector is made of, by cache key. */
@@ -135,16 +177,35 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         return Vectors.weightedMean(vectors.toArray(float[][]::new), weights);
     }
 
-    double[] score(float[] text, float[][] labels, boolean multiLabel) {
+    static Classification blank(ClassifyCommand command) {
+        return command.catchAll().isEmpty() ? Classification.uninformative(command.labelNames(), command.multiLabel())
+                : Classification.ranked(command.labelNames(), CatchAll.blank(command.labels()));
+    }
+
+    /** Scores of every label of the command, the catch-all (if any) from the real labels' cosines. */
+    private double[] score(float[] text, float[][] labels, ClassifyCommand command) {
+        double[] cosines = cosines(text, labels);
+        if (command.catchAll().isEmpty()) {
+            return score(cosines, command.multiLabel());
+        }
+        return CatchAll.scores(command.labels(), cosines, ScoreMath.softmax(cosines, temperature),
+                catchAll.forLabel(command.catchAll().get()), command.multiLabel());
+    }
+
+    private static double[] cosines(float[] text, float[][] labels) {
         double[] cosines = new double[labels.length];
         for (int l = 0; l < labels.length; l++) {
             cosines[l] = Vectors.dot(text, labels[l]);
         }
+        return cosines;
+    }
+
+    double[] score(double[] cosines, boolean multiLabel) {
         if (!multiLabel) {
             return ScoreMath.softmax(cosines, temperature);
         }
-        double[] scores = new double[labels.length];
-        for (int l = 0; l < labels.length; l++) {
+        double[] scores = new double[cosines.length];
+        for (int l = 0; l < cosines.length; l++) {
             scores[l] = ScoreMath.sigmoid((cosines[l] - threshold) / temperature);
         }
         return scores;

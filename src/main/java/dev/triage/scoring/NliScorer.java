@@ -19,11 +19,18 @@ public final class NliScorer implements ZeroShotScorer {
     private final TextTokenizer pairTokenizer;
     private final BatchRunner runner;
     private final NliLabels ids;
+    private final CatchAll.Calibration catchAll;
 
+    /** A catch-all label is scored 1 - max P(entailment vs contradiction) unless calibrated otherwise. */
     public NliScorer(TextTokenizer pairTokenizer, BatchRunner runner, NliLabels ids) {
+        this(pairTokenizer, runner, ids, new CatchAll.Calibration(0.0, 1.0));
+    }
+
+    public NliScorer(TextTokenizer pairTokenizer, BatchRunner runner, NliLabels ids, CatchAll.Calibration catchAll) {
         this.pairTokenizer = pairTokenizer;
         this.runner = runner;
         this.ids = ids;
+        this.catchAll = catchAll;
     }
 
     @Override
@@ -33,7 +40,7 @@ public final class NliScorer implements ZeroShotScorer {
 
     @Override
     public List<Classification> classify(ClassifyCommand command) {
-        List<String> labels = command.labelNames();
+        List<String> labels = command.realLabels().stream().map(LabelSpec::name).toList();
         List<String> hypotheses = labels.stream().map(command::hypothesis).toList();
         List<Encoded> pairs = new ArrayList<>();
         for (String text : command.texts()) {
@@ -48,16 +55,39 @@ public final class NliScorer implements ZeroShotScorer {
         int row = 0;
         for (String text : command.texts()) {
             if (ClassifyCommand.blank(text)) {
-                results.add(Classification.uninformative(labels, command.multiLabel()));
+                results.add(EmbeddingScorer.blank(command));
                 continue;
             }
             float[][] textLogits = new float[labels.size()][];
             for (int l = 0; l < labels.size(); l++) {
                 textLogits[l] = logits[row++];
             }
-            results.add(Classification.ranked(labels, scores(textLogits, command.multiLabel())));
+            results.add(Classification.ranked(command.labelNames(), scores(textLogits, command)));
         }
         return results;
+    }
+
+    @Override
+    public double[][] strengths(ClassifyCommand command) {
+        List<String> hypotheses = command.realLabels().stream().map(l -> command.hypothesis(l.name())).toList();
+        List<Encoded> pairs = new ArrayList<>();
+        for (String text : command.texts()) {
+            if (!ClassifyCommand.blank(text)) {
+                hypotheses.forEach(h -> pairs.add(pairTokenizer.encodePair(text, h)));
+            }
+        }
+        float[][] logits = runner.run(pairs);
+        double[][] strengths = new double[command.texts().size()][];
+        int row = 0;
+        for (int t = 0; t < strengths.length; t++) {
+            if (!ClassifyCommand.blank(command.texts().get(t))) {
+                strengths[t] = new double[hypotheses.size()];
+                for (int l = 0; l < hypotheses.size(); l++, row++) {
+                    strengths[t][l] = logits[row][ids.entailment()] - logits[row][ids.contradiction()];
+                }
+            }
+        }
+        return strengths;
     }
 
     @Override
@@ -65,6 +95,21 @@ public final class NliScorer implements ZeroShotScorer {
         return command.labels().stream().anyMatch(LabelSpec::fewShot)
                 ? List.of("label descriptions and examples are ignored by NLI models; only label names are used")
                 : List.of();
+    }
+
+    /** Scores of every label of the command; a catch-all's from the real labels' entailment evidence. */
+    private double[] scores(float[][] logits, ClassifyCommand command) {
+        if (command.catchAll().isEmpty()) {
+            return scores(logits, command.multiLabel());
+        }
+        double[] strengths = new double[logits.length];
+        for (int l = 0; l < logits.length; l++) {
+            strengths[l] = logits[l][ids.entailment()] - logits[l][ids.contradiction()];
+        }
+        // single-label: the real labels keep HF's softmax of entailment logits among themselves
+        double[] distribution = logits.length == 1 ? new double[] { 1.0 } : scores(logits, false);
+        return CatchAll.scores(command.labels(), strengths, distribution, catchAll.forLabel(command.catchAll().get()),
+                command.multiLabel());
     }
 
     /** @param logits one row of model logits per label, for one text */

@@ -8,6 +8,12 @@ public interface ZeroShotScorer {
     /** @return one classification per text, in the texts' order */
     List<Classification> classify(ClassifyCommand command);
 
+    /**
+     * How strongly each real label (the catch-all left out) matches each text: the cosine (embedding models) or
+     * the entailment-minus-contradiction logit (NLI); null for a blank text. What calibration fits.
+     */
+    double[][] strengths(ClassifyCommand command);
+
     /** The template used when a request gives none. */
     String defaultTemplate();
 

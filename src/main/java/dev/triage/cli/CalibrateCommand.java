@@ -1,0 +1,141 @@
+package dev.triage.cli;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.enterprise.context.Dependent;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.triage.Engine;
+import dev.triage.model.ModelKind;
+import dev.triage.scoring.CalibrationFit;
+import dev.triage.scoring.CatchAllDefaults;
+import dev.triage.scoring.ClassifyCommand;
+import dev.triage.scoring.LabelSpec;
+import dev.triage.scoring.LongText;
+import io.quarkus.arc.Unremovable;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code triage calibrate}: from a few labelled texts, the temperature and the threshold the scores need for
+ * this model, template and label set, printed as the settings, request label and CLI options that apply them.
+ */
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+        description = "Fit the softmax temperature and the catch-all / multi-label threshold to a few labelled "
+                + "texts and print the settings to use.")
+@Dependent
+@Unremovable
+@RegisterForReflection
+public class CalibrateCommand extends EngineCommand {
+
+    /** Texts read and scored per pool run. */
+    private static final int STEP = 256;
+
+    @Option(names = "--label-map", split = ",", paramLabel = "GOLD=LABEL",
+            description = "Gold label to candidate label; with --none-label, gold labels not mapped count as none")
+    Map<String, String> labelMap = new LinkedHashMap<>();
+
+    @Option(names = "--strengths-out", paramLabel = "FILE",
+            description = "Also write each text's label strengths, {\"id\", \"label\", \"strengths\"} per line")
+    Path strengthsOut;
+
+    /** One labelled text: its strengths per real label, and the index of its gold label (-1: none of them). */
+    record Example(com.fasterxml.jackson.databind.JsonNode id, String label, double[] strengths, int gold) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> realNames = labels();
+        List<LabelSpec> specs = withCatchAll(realNames.stream().map(LabelSpec::plain).toList());
+        checkTemplate();
+        checkWritable("--strengths-out", strengthsOut);
+        Map<String, Integer> goldToIndex = EvalCommand.goldIndex(realNames, labelMap);
+        JsonlReader.requireReadable(in);
+        List<DocSource.Doc> docs = readDocs(goldToIndex);
+        Engine.Loaded loaded = loaded();
+        String hypothesis = template(loaded);
+        note("model " + describe(loaded) + ", " + docs.size() + " labelled texts, template \"" + hypothesis + "\"");
+        List<Example> examples = score(loaded, docs, specs, hypothesis, goldToIndex);
+        if (strengthsOut != null) {
+            writeStrengths(examples);
+        }
+        boolean nli = loaded.model().kind() == ModelKind.NLI;
+        double defaultTemperature = nli ? 1.0 : config.scoring().temperature();
+        double defaultThreshold = nli ? 0.0 : noneThreshold != null ? noneThreshold
+                : config.scoring().noneThreshold().orElse(CatchAllDefaults.threshold(loaded.model().spec().name()));
+        CalibrationReport.Fitted fitted = CalibrationReport.fit(examples, realNames.size(), noneLabel != null, nli,
+                defaultTemperature, defaultThreshold);
+        new CalibrationReport(out(), realNames, noneLabel == null ? null : noneLabel.trim(), nli)
+                .print(model(loaded), hypothesis, examples, fitted, defaultTemperature, defaultThreshold);
+        return 0;
+    }
+
+    /** Every labelled text whose gold label has a candidate (or, with a catch-all, every one). */
+    private List<DocSource.Doc> readDocs(Map<String, Integer> goldToIndex) {
+        List<DocSource.Doc> docs = new ArrayList<>();
+        try (DocSource source = new DocSource(in, true, DocSource.OnBadLine.FAIL, this::note)) {
+            for (DocSource.Doc doc = source.next(); doc != null; doc = source.next()) {
+                if (!goldToIndex.containsKey(doc.label()) && noneLabel == null) {
+                    throw CliException.usage(in.getFileName() + " line " + doc.line() + ": gold label '"
+                            + doc.label() + "' is not among the labels; map it with --label-map GOLD=LABEL, or "
+                            + "give --none-label to count it as none of them");
+                }
+                if (!doc.text().isBlank()) {
+                    docs.add(doc);
+                }
+            }
+        }
+        if (docs.isEmpty()) {
+            throw CliException.usage(in + " has no labelled texts to calibrate on");
+        }
+        return docs;
+    }
+
+    private List<Example> score(Engine.Loaded loaded, List<DocSource.Doc> docs, List<LabelSpec> specs,
+            String hypothesis, Map<String, Integer> goldToIndex) {
+        List<Example> examples = new ArrayList<>(docs.size());
+        for (int from = 0; from < docs.size(); from += STEP) {
+            List<DocSource.Doc> step = docs.subList(from, Math.min(docs.size(), from + STEP));
+            double[][] strengths = loaded.scorer().strengths(new ClassifyCommand(
+                    step.stream().map(d -> cut(d.text())).toList(), specs, hypothesis, false, LongText.TRUNCATE));
+            for (int i = 0; i < step.size(); i++) {
+                DocSource.Doc doc = step.get(i);
+                examples.add(new Example(doc.id(), doc.label(), strengths[i], goldToIndex.getOrDefault(doc.label(), -1)));
+            }
+        }
+        return examples;
+    }
+
+    private void writeStrengths(List<Example> examples) throws IOException {
+        try (Writer writer = Files.newBufferedWriter(strengthsOut, StandardCharsets.UTF_8)) {
+            for (Example example : examples) {
+                ObjectNode line = DocSource.JSON.createObjectNode();
+                line.set("id", example.id());
+                line.put("label", example.label());
+                var values = line.putArray("strengths");
+                for (double s : example.strengths()) {
+                    values.add(s);
+                }
+                writer.write(DocSource.JSON.writeValueAsString(line));
+                writer.write('\n');
+            }
+        }
+        note("strengths written to " + strengthsOut);
+    }
+
+    static String format(double value) {
+        return String.format(Locale.ROOT, "%.4f", value);
+    }
+}

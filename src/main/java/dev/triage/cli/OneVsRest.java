@@ -1,0 +1,80 @@
+package dev.triage.cli;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.triage.Engine;
+import dev.triage.scoring.LabelSpec;
+import dev.triage.scoring.LongText;
+
+/**
+ * {@code eval --one-vs-rest}: each real label in turn against the catch-all, as a request with labels
+ * {@code [label, catch-all]} would be answered; documents of every other gold label are the rest. Reports each
+ * label's accuracy and its own (positive class) precision, recall and F1.
+ */
+final class OneVsRest {
+
+    private final EvalCommand eval;
+    private final Engine.Loaded loaded;
+    private final String hypothesis;
+    private final LongText mode;
+
+    OneVsRest(EvalCommand eval, Engine.Loaded loaded, String hypothesis, LongText mode) {
+        this.eval = eval;
+        this.loaded = loaded;
+        this.hypothesis = hypothesis;
+        this.mode = mode;
+    }
+
+    /** @param labelSpecs the real labels, then the catch-all */
+    void run(List<LabelSpec> labelSpecs, Map<String, Integer> goldToIndex, long kept) throws Exception {
+        LabelSpec catchAll = labelSpecs.get(labelSpecs.size() - 1);
+        var out = eval.out();
+        out.printf(Locale.ROOT, "model: %s%ntemplate: %s%ninput: %s%n", EngineCommand.describe(loaded), hypothesis,
+                eval.in);
+        out.printf(Locale.ROOT, "%-24s %9s %9s %9s %9s %9s %9s%n", "one-vs-rest", "accuracy", "precision", "recall",
+                "f1", "support", "docs/s");
+        ArrayNode rows = DocSource.JSON.createArrayNode();
+        for (int g = 0; g < labelSpecs.size() - 1; g++) {
+            int positive = g;
+            long start = System.nanoTime();
+            EvalReport report = eval.evaluate(loaded, List.of(labelSpecs.get(g), catchAll), gold -> {
+                Integer index = goldToIndex.get(gold);
+                return index == null ? null : index == positive ? 0 : 1;
+            }, hypothesis, mode, kept);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            EvalReport.Scores scores = report.perClass().stream()
+                    .filter(r -> r.label().equals(labelSpecs.get(positive).name())).findFirst()
+                    .orElse(new EvalReport.Scores(labelSpecs.get(positive).name(), 0, 0, 0, 0));
+            out.printf(Locale.ROOT, "%-24s %9.4f %9.4f %9.4f %9.4f %9d %9.1f%n", scores.label(), report.accuracy(),
+                    scores.precision(), scores.recall(), scores.f1(), scores.support(), report.docs() / seconds);
+            out.flush();
+            ObjectNode row = rows.addObject();
+            row.put("label", scores.label());
+            row.put("accuracy", report.accuracy());
+            row.put("precision", scores.precision());
+            row.put("recall", scores.recall());
+            row.put("f1", scores.f1());
+            row.put("support", scores.support());
+            row.put("docs", report.docs());
+        }
+        if (eval.json != null) {
+            ObjectNode root = DocSource.JSON.createObjectNode();
+            root.put("input", eval.in.toString());
+            root.put("model", loaded.model().spec().name());
+            root.put("template", hypothesis);
+            root.put("catchAll", catchAll.name());
+            root.set("oneVsRest", rows);
+            try {
+                DocSource.JSON.writerWithDefaultPrettyPrinter().writeValue(eval.json.toFile(), root);
+            } catch (IOException e) {
+                throw new CliException(CliException.FAILURE, "--json: cannot write " + eval.json + ": " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.triage.scoring;
+
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Fits the two numbers zero-shot scores need from a few labelled texts, as pure functions of the label
+ * strengths ({@link ZeroShotScorer#strengths}): the temperature of the single-label softmax, and the threshold
+ * at which a label is as likely present as not (the catch-all's, and multi-label's). Both by maximum likelihood,
+ * so a handful of examples gives a smooth answer rather than the one cut that happens to split them best.
+ */
+public final class CalibrationFit {
+
+    /** Temperatures searched, on a log scale: cosines need ~0.01-0.1, NLI logits ~1. */
+    static final double MIN_TEMPERATURE = 0.002;
+    static final double MAX_TEMPERATURE = 20;
+
+    private CalibrationFit() {
+    }
+
+    /**
+     * The temperature that makes {@code softmax(strengths / T)} most likely to pick the gold labels.
+     *
+     * @param strengths per text, per label
+     * @param gold per text, the index of its label
+     */
+    public static double temperature(double[][] strengths, int[] gold) {
+        return Math.exp(minimise(logT -> {
+            double t = Math.exp(logT);
+            double loss = 0;
+            for (int i = 0; i < strengths.length; i++) {
+                loss -= Math.log(Math.max(ScoreMath.softmax(strengths[i], t)[gold[i]], 1e-300));
+            }
+            return loss;
+        }, Math.log(MIN_TEMPERATURE), Math.log(MAX_TEMPERATURE)));
+    }
+
+    /**
+     * The threshold that makes {@code sigmoid((strength - threshold) / temperature)} the most likely account of
+     * which strengths belong to a present label. With few or cleanly separated examples, it is the likelihood's
+     * maximum at this fixed temperature; the slope is not fitted, as separable data would drive it to zero.
+     *
+     * @param strengths one per example
+     * @param present whether the example's label is present (for the catch-all: whether a real label is)
+     */
+    public static double threshold(double[] strengths, boolean[] present, double temperature) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double s : strengths) {
+            lo = Math.min(lo, s);
+            hi = Math.max(hi, s);
+        }
+        double margin = 10 * temperature;
+        return minimise(threshold -> {
+            double loss = 0;
+            for (int i = 0; i < strengths.length; i++) {
+                double z = (strengths[i] - threshold) / temperature;
+                loss += softplus(present[i] ? -z : z); // -log sigmoid(+-z)
+            }
+            return loss;
+        }, lo - margin, hi + margin);
+    }
+
+    /** log(1 + e^x) without overflow. */
+    static double softplus(double x) {
+        return x > 30 ? x : Math.log1p(Math.exp(x));
+    }
+
+    /** Golden-section search for the minimum of a unimodal (here: convex) function on [lo, hi]. */
+    static double minimise(DoubleUnaryOperator f, double lo, double hi) {
+        double ratio = (Math.sqrt(5) - 1) / 2;
+        double a = lo;
+        double b = hi;
+        double c = b - ratio * (b - a);
+        double d = a + ratio * (b - a);
+        double fc = f.applyAsDouble(c);
+        double fd = f.applyAsDouble(d);
+        for (int i = 0; i < 200 && b - a > 1e-9 * (1 + Math.abs(a)); i++) {
+            if (fc < fd) {
+                b = d;
+                d = c;
+                fd = fc;
+                c = b - ratio * (b - a);
+                fc = f.applyAsDouble(c);
+            } else {
+                a = c;
+                c = d;
+                fc = fd;
+                d = a + ratio * (b - a);
+                fd = f.applyAsDouble(d);
+            }
+        }
+        return (a + b) / 2;
+    }
+}
