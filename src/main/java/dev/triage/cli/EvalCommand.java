@@ -174,7 +174,9 @@ public class EvalCommand extends EngineCommand {
             throw CliException.usage(in + " has no documents to evaluate");
         }
 
-        List<LabelSpec> labelSpecs = withCatchAll(fewShotLabels(realNames, goldToIndex));
+        // one-vs-rest builds its own few-shot labels, next to the zero-shot ones
+        List<LabelSpec> labelSpecs = withCatchAll(oneVsRest ? realNames.stream().map(LabelSpec::plain).toList()
+                : fewShotLabels(realNames, goldToIndex));
         LongText mode = switch (longText) {
             case "truncate" -> LongText.TRUNCATE;
             case "chunk" -> LongText.CHUNK;

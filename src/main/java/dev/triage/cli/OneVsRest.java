@@ -37,31 +37,23 @@ final class OneVsRest {
         var out = eval.out();
         out.printf(Locale.ROOT, "model: %s%ntemplate: %s%ninput: %s%n", EngineCommand.describe(loaded), hypothesis,
                 eval.in);
-        out.printf(Locale.ROOT, "%-24s %9s %9s %9s %9s %9s %9s%n", "one-vs-rest", "accuracy", "precision", "recall",
-                "f1", "support", "docs/s");
+        out.printf(Locale.ROOT, "%-20s %-28s %9s %9s %9s %9s %9s %9s%n", "one-vs-rest", "setup", "accuracy",
+                "precision", "recall", "f1", "support", "docs/s");
         ArrayNode rows = DocSource.JSON.createArrayNode();
+        FewShotCalibration fewShot = eval.examples == null ? null
+                : FewShotCalibration.read(eval.examples, eval.examplesPerLabel, goldToIndex);
         for (int g = 0; g < labelSpecs.size() - 1; g++) {
-            int positive = g;
-            long start = System.nanoTime();
-            EvalReport report = eval.evaluate(loaded, List.of(labelSpecs.get(g), catchAll), gold -> {
-                Integer index = goldToIndex.get(gold);
-                return index == null ? null : index == positive ? 0 : 1;
-            }, hypothesis, mode, kept);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            EvalReport.Scores scores = report.perClass().stream()
-                    .filter(r -> r.label().equals(labelSpecs.get(positive).name())).findFirst()
-                    .orElse(new EvalReport.Scores(labelSpecs.get(positive).name(), 0, 0, 0, 0));
-            out.printf(Locale.ROOT, "%-24s %9.4f %9.4f %9.4f %9.4f %9d %9.1f%n", scores.label(), report.accuracy(),
-                    scores.precision(), scores.recall(), scores.f1(), scores.support(), report.docs() / seconds);
-            out.flush();
-            ObjectNode row = rows.addObject();
-            row.put("label", scores.label());
-            row.put("accuracy", report.accuracy());
-            row.put("precision", scores.precision());
-            row.put("recall", scores.recall());
-            row.put("f1", scores.f1());
-            row.put("support", scores.support());
-            row.put("docs", report.docs());
+            LabelSpec label = labelSpecs.get(g);
+            row(rows, "zero-shot", label, catchAll, g, goldToIndex, kept);
+            if (fewShot != null) {
+                LabelSpec withExamples = fewShot.label(label, g);
+                row(rows, "few-shot", withExamples, catchAll, g, goldToIndex, kept);
+                double threshold = fewShot.threshold(loaded.scorer(), label, g, catchAll, hypothesis,
+                        eval.config.scoring().temperature());
+                row(rows, String.format(Locale.ROOT, "few-shot, threshold %.3f", threshold), withExamples,
+                        LabelSpec.catchAll(catchAll.name(), java.util.OptionalDouble.of(threshold)), g, goldToIndex,
+                        kept);
+            }
         }
         if (eval.json != null) {
             ObjectNode root = DocSource.JSON.createObjectNode();
@@ -76,5 +68,31 @@ final class OneVsRest {
                 throw new CliException(CliException.FAILURE, "--json: cannot write " + eval.json + ": " + e.getMessage());
             }
         }
+    }
+
+    /** One label against the catch-all over the whole file: one line of the table, one row of the JSON. */
+    private void row(ArrayNode rows, String setup, LabelSpec label, LabelSpec catchAll, int positive,
+            Map<String, Integer> goldToIndex, long kept) throws Exception {
+        long start = System.nanoTime();
+        EvalReport report = eval.evaluate(loaded, List.of(label, catchAll), gold -> {
+            Integer index = goldToIndex.get(gold);
+            return index == null ? null : index == positive ? 0 : 1;
+        }, hypothesis, mode, kept);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        EvalReport.Scores scores = report.perClass().stream().filter(r -> r.label().equals(label.name())).findFirst()
+                .orElse(new EvalReport.Scores(label.name(), 0, 0, 0, 0));
+        eval.out().printf(Locale.ROOT, "%-20s %-28s %9.4f %9.4f %9.4f %9.4f %9d %9.1f%n", scores.label(), setup,
+                report.accuracy(), scores.precision(), scores.recall(), scores.f1(), scores.support(),
+                report.docs() / seconds);
+        eval.out().flush();
+        ObjectNode row = rows.addObject();
+        row.put("label", scores.label());
+        row.put("setup", setup);
+        row.put("accuracy", report.accuracy());
+        row.put("precision", scores.precision());
+        row.put("recall", scores.recall());
+        row.put("f1", scores.f1());
+        row.put("support", scores.support());
+        row.put("docs", report.docs());
     }
 }
