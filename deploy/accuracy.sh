@@ -21,7 +21,8 @@ mkdir -p "$WORK"
 APP=$WORK/app-$$
 rm -rf "$APP" && cp -r target/quarkus-app "$APP"
 trap 'rm -rf "$APP"' EXIT
-seeded() { shuf --random-source=<(yes 17) "$@"; }
+# A seeded shuffle: shuf reading a key stream (`yes 17` as the source biases it badly: no rec.motorcycles in 1,000).
+seeded() { shuf --random-source=<(openssl enc -aes-256-ctr -pass pass:17 -nosalt -pbkdf2 </dev/zero 2>/dev/null) "$@"; }
 TEST20=src/data/20newsgroups/20ng-bydate-all-test.stripped.jsonl.gz
 [ -s "$WORK/20ng-test-subset.jsonl" ] || zcat "$TEST20" | seeded -n "$SUBSET" > "$WORK/20ng-test-subset.jsonl"
 # Few-shot examples: eval takes each group's first 8 posts of at least 20 words from this seeded shuffle.
@@ -37,7 +38,7 @@ SENTIMENT_TEMPLATE='The sentiment of this review is {}.'   # chosen on a seeded 
 
 triage() { # model, then triage arguments
   local model=$1; shift
-  TRIAGE_MODEL_NAME=$model TRIAGE_MODEL_WORK_DIR=$PWD/$WORK/work TRIAGE_SCORING_TEXT_CACHE_SIZE=20000 \
+  TRIAGE_MODEL_NAME=$model TRIAGE_MODEL_WORK_DIR=$PWD/$WORK/work TRIAGE_SCORING_TEXT_CACHE_SIZE=20000 TRIAGE_BATCH_DEADLINE=30m \
     "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx512m --enable-native-access=ALL-UNNAMED \
     -Dquarkus.log.level=WARN -jar "$APP/quarkus-run.jar" "$@"
 }
@@ -51,7 +52,11 @@ for model in "${MODELS[@]}"; do
     local name=$1; shift
     [ -s "$out/$name.txt" ] && return 0
     echo "$(date +%T) $model $name" >&2
-    triage "$model" eval --progress none "$@" > "$out/$name.tmp" 2> "$out/$name.err" && mv "$out/$name.tmp" "$out/$name.txt"
+    if triage "$model" eval --progress none "$@" > "$out/$name.tmp" 2> "$out/$name.err"; then
+      mv "$out/$name.tmp" "$out/$name.txt"
+    else
+      echo "$model $name failed: see $out/$name.err" >&2
+    fi
   }
   run tutorial-777 --in src/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl.gz \
     --labels motorcycles,baseball --label-map rec.motorcycles=motorcycles,rec.sport.baseball=baseball --positive motorcycles
