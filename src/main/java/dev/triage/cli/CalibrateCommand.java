@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.triage.Engine;
 import dev.triage.model.ModelKind;
-import dev.triage.scoring.CalibrationFit;
 import dev.triage.scoring.CatchAllDefaults;
 import dev.triage.scoring.ClassifyCommand;
 import dev.triage.scoring.LabelSpec;
