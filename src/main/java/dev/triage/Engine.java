@@ -119,7 +119,7 @@ public class Engine {
         WorkDir work = TriageConfig.workDir(config.model());
         NativeSetup.cacheOrtLibraries(work.resolve("native"));
         NativeSetup.placeTokenizerLibrary(work.resolve("djl"));
-        OnnxModel model = OnnxModel.open(spec, TriageConfig.optimizedGraphs(config.model()));
+        OnnxModel model = OnnxModel.open(spec);
         TextTokenizer tokenizer = null;
         try {
             tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), model.kind() == ModelKind.NLI);

@@ -22,12 +22,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code triage prepare}: loads the configured model once, as a server start would, so the work dir ends up
- * holding everything a start derives (the extracted model, ONNX Runtime's libraries, the fused graph). Run at
+ * holding everything a start derives (the extracted model, ONNX Runtime's and the tokenizers' libraries). Run at
  * image build; pods given that directory as {@code triage.model.prepared-dir} start without redoing it.
  */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
         description = "Load the model once and leave in triage.model.work-dir what every start would otherwise "
-                + "make (extracted model, ONNX Runtime's libraries, fused graph); for an image build, with "
+                + "make (extracted model, ONNX Runtime's and the tokenizers' libraries); for an image build, with "
                 + "triage.model.prepared-dir pointing at the result at run time.")
 @Dependent
 @Unremovable

@@ -8,8 +8,8 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Where the engine keeps what it derives from the application: the embedded model extracted from the jar, one
- * copy of ONNX Runtime's libraries, the fused graph. {@code writable} is where a start makes what it lacks;
+ * Where the engine keeps what it derives from the application: the embedded model extracted from the jar and one
+ * copy of ONNX Runtime's and the tokenizers' native libraries. {@code writable} is where a start makes what it lacks;
  * {@code prepared}, if given, is a directory with the same layout made earlier by {@code triage prepare} (at
  * image build), looked in first and never written, so a new pod starts without redoing that work.
  */
