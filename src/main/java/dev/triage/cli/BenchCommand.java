@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,11 +19,10 @@ import jakarta.enterprise.context.Dependent;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.triage.Engine;
 import dev.triage.config.TriageConfig;
 import dev.triage.pool.InferencePool;
-import dev.triage.scoring.ClassifyCommand;
-import dev.triage.scoring.ZeroShotScorer;
+import dev.triage.service.ClassificationRequest;
+import dev.triage.service.Stack;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -75,7 +75,7 @@ public class BenchCommand extends EngineCommand {
     @Override
     public Integer call() throws Exception {
         List<String> labelNames = labels();
-        checkTemplate();
+        Optional<String> given = template();
         checkAtLeastOne("--repeat", repeat);
         checkAtLeastOne("--request-size", requestSize);
         if (limit != null) {
@@ -90,8 +90,8 @@ public class BenchCommand extends EngineCommand {
             throw CliException.usage(in + " has no documents");
         }
 
-        Engine.Loaded loaded = loaded();
-        String hypothesis = template(loaded);
+        Stack loaded = loaded();
+        String hypothesis = hypothesis(loaded);
         List<Integer> counts = workerCounts();
         long tokens = 0;
         for (String text : texts) {
@@ -106,17 +106,17 @@ public class BenchCommand extends EngineCommand {
                 + "count %s", model(loaded), texts.size(), tokens, requestSize, repeat, repeat == 1 ? "" : "s",
                 counts));
 
-        ClassifyCommand all = new ClassifyCommand(texts, labelNames, hypothesis, false);
+        ClassificationRequest all = ClassificationRequest.of(texts, labelNames, given, false);
         List<Result> results = new ArrayList<>();
         for (int k : counts) {
             List<Run> runs = new ArrayList<>();
-            try (InferencePool pool = new InferencePool(k, config.pool().queueCapacity(), loaded.model()::run)) {
-                ZeroShotScorer scorer = Engine.scorer(loaded.model(), loaded.tokenizer(), pool, config);
+            try (InferencePool pool = loaded.newPool(k)) {
+                Stack onPool = loaded.on(pool);
                 // Untimed: a few documents per worker, through the same callers (also fills the label cache).
                 int warmDocs = Math.min(texts.size(), Math.max(4 * k, 2 * k * requestSize));
-                drive(scorer, all.withTexts(texts.subList(0, warmDocs), all.longText()), 2 * k, loaded);
+                drive(onPool, all.withTexts(texts.subList(0, warmDocs)), 2 * k);
                 for (int r = 0; r < repeat; r++) {
-                    Run run = timed(scorer, all, 2 * k, k, tokens, loaded);
+                    Run run = timed(onPool, all, 2 * k, k, tokens);
                     runs.add(run);
                     note(String.format(Locale.ROOT, "workers %d, run %d/%d: %.2f s, %.1f docs/s", k, r + 1, repeat,
                             run.wallSeconds(), run.docsPerSecond()));
@@ -141,7 +141,7 @@ public class BenchCommand extends EngineCommand {
         try (DocSource source = new DocSource(in, false, onBadLine, this::note)) {
             DocSource.Doc doc;
             while ((limit == null || texts.size() < limit) && (doc = source.next()) != null) {
-                texts.add(cut(doc.text()));
+                texts.add(service.rules().cut(doc.text()));
             }
         }
         return texts;
@@ -158,11 +158,11 @@ public class BenchCommand extends EngineCommand {
     private record Timing(long[] latencyNanos, long wallNanos) {
     }
 
-    private Run timed(ZeroShotScorer scorer, ClassifyCommand all, int callers, int k, long tokens,
-            Engine.Loaded loaded) throws InterruptedException {
-        long modelBefore = loaded.model().runNanos();
-        Timing timing = drive(scorer, all, callers, loaded);
-        long modelNanos = loaded.model().runNanos() - modelBefore;
+    private Run timed(Stack stack, ClassificationRequest all, int callers, int k, long tokens)
+            throws InterruptedException {
+        long modelBefore = stack.model().runNanos();
+        Timing timing = drive(stack, all, callers);
+        long modelNanos = stack.model().runNanos() - modelBefore;
         long[] sorted = timing.latencyNanos().clone();
         Arrays.sort(sorted);
         double wall = timing.wallNanos() / 1e9;
@@ -172,8 +172,7 @@ public class BenchCommand extends EngineCommand {
     }
 
     /** The documents as requests of --request-size, taken in turn by concurrent callers on virtual threads. */
-    private Timing drive(ZeroShotScorer scorer, ClassifyCommand all, int callers, Engine.Loaded loaded)
-            throws InterruptedException {
+    private Timing drive(Stack stack, ClassificationRequest all, int callers) throws InterruptedException {
         List<String> texts = all.texts();
         int requests = (texts.size() + requestSize - 1) / requestSize;
         long[] latency = new long[texts.size()];
@@ -193,7 +192,7 @@ public class BenchCommand extends EngineCommand {
                         int to = Math.min(texts.size(), from + requestSize);
                         long start = System.nanoTime();
                         firstSubmit.accumulateAndGet(start, Math::min);
-                        scorer.classify(all.withTexts(texts.subList(from, to), all.longText()));
+                        service.classify(all.withTexts(texts.subList(from, to)), stack);
                         long end = System.nanoTime();
                         lastResult.accumulateAndGet(end, Math::max);
                         Arrays.fill(latency, from, to, end - start);
@@ -233,7 +232,7 @@ public class BenchCommand extends EngineCommand {
                 median(runs, Run::modelSeconds), median(runs, Run::modelShare));
     }
 
-    private void print(Engine.Loaded loaded, int docs, long tokens, List<Result> results, int base) {
+    private void print(Stack loaded, int docs, long tokens, List<Result> results, int base) {
         var out = out();
         out.printf(Locale.ROOT, "model: %s%n", model(loaded));
         out.printf(Locale.ROOT, "input: %s: %d docs, %,d tokens; requests of %d doc%s; median of %d run%s%n", in,
@@ -253,7 +252,7 @@ public class BenchCommand extends EngineCommand {
         out.flush();
     }
 
-    private void writeJson(Engine.Loaded loaded, String hypothesis, List<String> labelNames, int docs, long tokens,
+    private void writeJson(Stack loaded, String hypothesis, List<String> labelNames, int docs, long tokens,
             List<Result> results, int base) {
         ObjectNode root = DocSource.JSON.createObjectNode();
         ObjectNode machine = root.putObject("machine");

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
-import dev.triage.Engine;
+import dev.triage.service.Engine;
+import dev.triage.service.Stack;
 import dev.triage.config.TriageConfig;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -50,7 +51,7 @@ public class PrepareCommand implements Callable<Integer> {
             throw CliException.usage("prepare fills triage.model.work-dir, so triage.model.prepared-dir must be unset "
                     + "(it is " + config.model().preparedDir().get() + ": unset TRIAGE_MODEL_PREPARED_DIR)");
         }
-        Engine.Loaded loaded = EngineCommand.loaded(engine);
+        Stack loaded = EngineCommand.loaded(engine);
         Path dir = config.model().workDir().toAbsolutePath();
         List<Path> files = files(dir);
         long bytes = 0;

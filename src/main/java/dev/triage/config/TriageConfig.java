@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import dev.triage.model.WorkDir;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -160,11 +159,6 @@ public interface TriageConfig {
         /** texts x labels for NLI models, where every pair is one model input. */
         @WithDefault("8192")
         int maxPairs();
-    }
-
-    /** The writable work dir, with the prepared one in front of it if configured. */
-    static WorkDir workDir(Model model) {
-        return new WorkDir(model.workDir(), model.preparedDir());
     }
 
     /** The worker count the pool really uses. */

@@ -27,7 +27,6 @@ public final class OnnxModel implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final LongAdder runNanos = new LongAdder();
-    private final LongAdder runs = new LongAdder();
 
     private OnnxModel(ModelSpec spec, ModelKind kind, ModelSignature signature, Optional<NliLabels> nliLabels,
             OrtEnvironment env, OrtSession session) {
@@ -85,10 +84,6 @@ public final class OnnxModel implements AutoCloseable {
         return runNanos.sum();
     }
 
-    public long runs() {
-        return runs.sum();
-    }
-
     /**
      * Runs one micro-batch, padded to its longest row.
      *
@@ -135,7 +130,6 @@ public final class OnnxModel implements AutoCloseable {
             long start = System.nanoTime();
             try (OrtSession.Result ignored = session.run(inputs, Map.of(signature.output(), pinned))) {
                 runNanos.add(System.nanoTime() - start);
-                runs.increment();
             }
         } finally {
             inputs.values().forEach(OnnxTensor::close);

@@ -1,13 +1,14 @@
-package dev.triage;
+package dev.triage.service;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.IntConsumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,23 +17,11 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.triage.batch.BatchRunner;
-import dev.triage.batch.MicroBatcher;
 import dev.triage.config.TriageConfig;
 import dev.triage.model.Encoded;
-import dev.triage.model.ModelKind;
 import dev.triage.model.ModelLocator;
 import dev.triage.model.ModelSpec;
-import dev.triage.model.NativeSetup;
-import dev.triage.model.OnnxModel;
-import dev.triage.model.TextTokenizer;
-import dev.triage.model.WorkDir;
-import dev.triage.pool.InferencePool;
-import dev.triage.scoring.CachingScorer;
-import dev.triage.scoring.ChunkingScorer;
-import dev.triage.scoring.EmbeddingScorer;
-import dev.triage.scoring.NliScorer;
-import dev.triage.scoring.ZeroShotScorer;
+
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -53,11 +42,6 @@ public class Engine {
     private static final String WARM_UP_TEXT = "The engine warms up on one ordinary sentence about motorcycles "
             + "and baseball before it reports ready.";
 
-    /** Everything that exists once the model is loaded. */
-    public record Loaded(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, ZeroShotScorer scorer,
-            long loadMillis) {
-    }
-
     @Inject
     TriageConfig config;
 
@@ -70,7 +54,7 @@ public class Engine {
 
     private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
-    private volatile Loaded loaded;
+    private volatile Stack loaded;
     private volatile String failure;
 
     void onStart(@Observes StartupEvent event) {
@@ -96,9 +80,12 @@ public class Engine {
         try {
             ModelSpec spec = ModelLocator.locate(config.model());
             LOG.infof("Loading model %s from %s (max %d tokens)", spec.name(), spec.onnxFile(), spec.maxLength());
-            Loaded ready = open(spec, config, start, metrics::recordTokens, metrics::recordCacheLookup);
+            Stack.Wiring wiring = new Stack.Wiring(config, metrics::recordTokens, metrics::recordCacheLookup,
+                    metrics::bindCache);
+            Stack ready = Stack.open(spec, wiring, start);
             warmUp(ready);
             loaded = ready;
+            metrics.serving(ready);
             long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
             LOG.infof("Model %s (%s) ready: loaded in %d ms, %d workers, ready %d ms after JVM start",
                     spec.name(), ready.model().kind(), ready.loadMillis(), ready.pool().size(), sinceJvmStart);
@@ -113,82 +100,26 @@ public class Engine {
         }
     }
 
-    /** Opens model, tokenizer, pool and scorer; anything opened is closed again if a later step fails. */
-    static Loaded open(ModelSpec spec, TriageConfig config, long startNanos, IntConsumer tokensPerRun,
-            CachingScorer.Listener cacheListener) {
-        WorkDir work = TriageConfig.workDir(config.model());
-        NativeSetup.cacheOrtLibraries(work.resolve("native"));
-        NativeSetup.placeTokenizerLibrary(work.resolve("djl"));
-        OnnxModel model = OnnxModel.open(spec);
-        TextTokenizer tokenizer = null;
-        try {
-            tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), model.kind() == ModelKind.NLI);
-            InferencePool pool = new InferencePool(TriageConfig.effectiveWorkers(config.pool().workers()),
-                    config.pool().queueCapacity(), model::run);
-            return new Loaded(model, tokenizer, pool, scorer(model, tokenizer, pool, config, tokensPerRun, cacheListener),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-        } catch (RuntimeException e) {
-            if (tokenizer != null) {
-                tokenizer.close();
-            }
-            model.close();
-            throw e;
-        }
-    }
-
-    /** The scorer for this model kind, running on the given pool (the CLI's bench makes pools of its own). */
-    public static ZeroShotScorer scorer(OnnxModel model, TextTokenizer tokenizer, InferencePool pool,
-            TriageConfig config) {
-        return scorer(model, tokenizer, pool, config, tokens -> {
-        });
-    }
-
-    static ZeroShotScorer scorer(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, TriageConfig config,
-            IntConsumer tokensPerRun) {
-        return scorer(model, tokenizer, pool, config, tokensPerRun, hit -> {
-        });
-    }
-
-    /** Model scorer, then long-text chunking, then (if enabled) the result cache. */
-    static ZeroShotScorer scorer(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, TriageConfig config,
-            IntConsumer tokensPerRun, CachingScorer.Listener cacheListener) {
-        BatchRunner runner = new BatchRunner(pool,
-                new MicroBatcher(config.batch().maxSize(), config.batch().maxTokens()), config.batch().deadline(),
-                tokensPerRun);
-        TriageConfig.Scoring scoring = config.scoring();
-        boolean nli = model.kind() == ModelKind.NLI;
-        ZeroShotScorer scorer = nli
-                ? new NliScorer(tokenizer, runner, model.nliLabels().orElseThrow())
-                : new EmbeddingScorer(tokenizer, runner, scoring.labelCacheSize(), scoring.temperature(),
-                        scoring.multiLabelThreshold(),
-                        new EmbeddingScorer.Prototypes(scoring.hypothesisWeight(), scoring.exampleWeight()));
-        scorer = new ChunkingScorer(scorer, tokenizer, nli, scoring.chunkOverlap(), scoring.maxChunks());
-        if (config.cache().enabled()) {
-            scorer = new CachingScorer(scorer, config.cache().size(), config.cache().ttl(), cacheListener);
-        }
-        return scorer;
-    }
-
-    private static void warmUp(Loaded engine) {
-        Encoded sample = engine.model().kind() == ModelKind.NLI
+    private static void warmUp(Stack engine) {
+        Encoded sample = engine.nli()
                 ? engine.tokenizer().encodePair(WARM_UP_TEXT, "This example is sports.")
                 : engine.tokenizer().encode(WARM_UP_TEXT);
         List<List<Encoded>> perWorker = Collections.nCopies(engine.pool().size(), List.of(sample));
-        engine.pool().submitAll(perWorker).forEach(java.util.concurrent.CompletableFuture::join);
+        engine.pool().submitAll(perWorker).forEach(CompletableFuture::join);
     }
 
     /** @return the engine, or empty while loading or after a failed load */
-    public java.util.Optional<Loaded> loaded() {
-        return java.util.Optional.ofNullable(loaded);
+    public Optional<Stack> loaded() {
+        return Optional.ofNullable(loaded);
     }
 
     /** Why loading failed, if it did. */
-    public java.util.Optional<String> failure() {
-        return java.util.Optional.ofNullable(failure);
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** Starts loading if nobody has, and blocks until it finished (for the command line); throws if it failed. */
-    public Loaded awaitLoaded(Duration timeout) throws InterruptedException {
+    public Stack awaitLoaded(Duration timeout) throws InterruptedException {
         startLoading();
         if (!finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("model still loading after " + timeout);
@@ -200,7 +131,7 @@ public class Engine {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        Loaded engine = loaded;
+        Stack engine = loaded;
         if (engine != null) {
             // Quarkus has already stopped routing new requests; finish what the workers have queued.
             engine.pool().drain(config.shutdownDrain().toMillis());
@@ -209,12 +140,10 @@ public class Engine {
 
     @PreDestroy
     void close() {
-        Loaded engine = loaded;
+        Stack engine = loaded;
         loaded = null;
         if (engine != null) {
-            engine.pool().close();
-            engine.tokenizer().close();
-            engine.model().close();
+            engine.close();
         }
     }
 }
