@@ -15,12 +15,9 @@ import jakarta.enterprise.context.Dependent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.triage.Engine;
-import dev.triage.model.ModelKind;
 import dev.triage.scoring.CatchAllDefaults;
-import dev.triage.scoring.ClassifyCommand;
 import dev.triage.scoring.LabelSpec;
-import dev.triage.scoring.LongText;
+import dev.triage.service.Stack;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -39,9 +36,6 @@ import picocli.CommandLine.Option;
 @RegisterForReflection
 public class CalibrateCommand extends EngineCommand {
 
-    /** Texts read and scored per pool run. */
-    private static final int STEP = 256;
-
     @Option(names = "--label-map", split = ",", paramLabel = "GOLD=LABEL",
             description = "Gold label to candidate label; with --none-label, gold labels not mapped count as none")
     Map<String, String> labelMap = new LinkedHashMap<>();
@@ -58,19 +52,19 @@ public class CalibrateCommand extends EngineCommand {
     public Integer call() throws Exception {
         List<String> realNames = labels();
         List<LabelSpec> specs = withCatchAll(realNames.stream().map(LabelSpec::plain).toList());
-        checkTemplate();
+        template();
         checkWritable("--strengths-out", strengthsOut);
-        Map<String, Integer> goldToIndex = EvalCommand.goldIndex(realNames, labelMap);
+        Map<String, Integer> goldToIndex = GoldIndex.of(realNames, labelMap);
         JsonlReader.requireReadable(in);
         List<DocSource.Doc> docs = readDocs(goldToIndex);
-        Engine.Loaded loaded = loaded();
-        String hypothesis = template(loaded);
+        Stack loaded = loaded();
+        String hypothesis = hypothesis(loaded);
         note("model " + describe(loaded) + ", " + docs.size() + " labelled texts, template \"" + hypothesis + "\"");
-        List<Example> examples = score(loaded, docs, specs, hypothesis, goldToIndex);
+        List<Example> examples = score(loaded, docs, specs, goldToIndex);
         if (strengthsOut != null) {
             writeStrengths(examples);
         }
-        boolean nli = loaded.model().kind() == ModelKind.NLI;
+        boolean nli = loaded.nli();
         double defaultTemperature = nli ? 1.0 : config.scoring().temperature();
         double defaultThreshold = nli ? 0.0 : noneThreshold != null ? noneThreshold
                 : config.scoring().noneThreshold().orElse(CatchAllDefaults.threshold(loaded.model().spec().name()));
@@ -102,17 +96,13 @@ public class CalibrateCommand extends EngineCommand {
         return docs;
     }
 
-    private List<Example> score(Engine.Loaded loaded, List<DocSource.Doc> docs, List<LabelSpec> specs,
-            String hypothesis, Map<String, Integer> goldToIndex) {
+    private List<Example> score(Stack loaded, List<DocSource.Doc> docs, List<LabelSpec> specs,
+            Map<String, Integer> goldToIndex) {
+        double[][] strengths = strengths(loaded, docs.stream().map(DocSource.Doc::text).toList(), specs);
         List<Example> examples = new ArrayList<>(docs.size());
-        for (int from = 0; from < docs.size(); from += STEP) {
-            List<DocSource.Doc> step = docs.subList(from, Math.min(docs.size(), from + STEP));
-            double[][] strengths = loaded.scorer().strengths(new ClassifyCommand(
-                    step.stream().map(d -> cut(d.text())).toList(), specs, hypothesis, false, LongText.TRUNCATE));
-            for (int i = 0; i < step.size(); i++) {
-                DocSource.Doc doc = step.get(i);
-                examples.add(new Example(doc.id(), doc.label(), strengths[i], goldToIndex.getOrDefault(doc.label(), -1)));
-            }
+        for (int i = 0; i < docs.size(); i++) {
+            DocSource.Doc doc = docs.get(i);
+            examples.add(new Example(doc.id(), doc.label(), strengths[i], goldToIndex.getOrDefault(doc.label(), -1)));
         }
         return examples;
     }

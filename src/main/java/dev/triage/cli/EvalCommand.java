@@ -3,11 +3,11 @@ package dev.triage.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 
@@ -15,11 +15,11 @@ import jakarta.enterprise.context.Dependent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.triage.Engine;
 import dev.triage.scoring.Classification;
-import dev.triage.scoring.ClassifyCommand;
 import dev.triage.scoring.LabelSpec;
 import dev.triage.scoring.LongText;
+import dev.triage.service.ClassificationRequest;
+import dev.triage.service.Stack;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -41,7 +41,7 @@ public class EvalCommand extends EngineCommand {
 
     @Option(names = "--label-map", split = ",", paramLabel = "GOLD=LABEL",
             description = "Gold label to candidate label, e.g. rec.motorcycles=motorcycles; gold labels not mapped "
-                    + "must be candidate labels themselves")
+                    + "must be candidate labels themselves (or, with --none-label, count as none of them)")
     Map<String, String> labelMap = new LinkedHashMap<>();
 
     @Option(names = "--drop-unmapped",
@@ -62,7 +62,7 @@ public class EvalCommand extends EngineCommand {
 
     @Option(names = "--long-text", paramLabel = "truncate|chunk", defaultValue = "truncate",
             description = "Texts longer than the model reads: truncate (default, HF) or chunk (score windows)")
-    String longText;
+    LongText longText;
 
     @Option(names = "--positive", paramLabel = "LABEL",
             description = "Also print this label's F1 (default: with --none-label, the first of --labels)")
@@ -101,7 +101,7 @@ public class EvalCommand extends EngineCommand {
                 Integer index = goldToIndex.get(doc.label());
                 if (index != null && index < picked.size() && picked.get(index).size() < examplesPerLabel
                         && doc.text().strip().split("\\s+").length >= 20) {
-                    picked.get(index).add(cut(doc.text()));
+                    picked.get(index).add(doc.text());
                 }
             }
         }
@@ -111,14 +111,11 @@ public class EvalCommand extends EngineCommand {
                 throw CliException.usage("--examples: " + examples + " has no example for label '"
                         + labelNames.get(l) + "'");
             }
-            specs.add(new LabelSpec(labelNames.get(l), java.util.Optional.empty(), List.copyOf(picked.get(l))));
+            specs.add(new LabelSpec(labelNames.get(l), Optional.empty(), List.copyOf(picked.get(l))));
         }
+        service.rules().labels(specs);
         note("few-shot: " + specs.stream().mapToInt(s -> s.examples().size()).sum() + " examples from " + examples);
         return specs;
-    }
-
-    /** Gold labels that map to no candidate: how many documents carry each, and the first line. */
-    private record Unmapped(long firstLine, long docs) {
     }
 
     @Override
@@ -133,86 +130,50 @@ public class EvalCommand extends EngineCommand {
         if (positive != null && !realNames.contains(positive)) {
             throw CliException.usage("--positive: '" + positive + "' is not one of the labels " + realNames);
         }
-        checkTemplate();
-        checkAtLeastOne("--chunk", chunk);
+        Optional<String> given = template();
+        checkChunk(chunk);
         checkWritable("--json", json);
-        Map<String, Integer> goldToIndex = goldIndex(labelNames, labelMap);
+        Map<String, Integer> goldToIndex = GoldIndex.of(labelNames, labelMap);
         JsonlReader.requireReadable(in);
-
-        // First pass, while the model loads: every gold label must have a candidate before any inference runs.
-        long kept = 0;
-        long skipped;
-        Map<String, Unmapped> unmapped = new LinkedHashMap<>();
-        try (DocSource source = new DocSource(in, true, onBadLine, this::note)) {
-            DocSource.Doc doc;
-            while ((doc = source.next()) != null) {
-                if (noneIndex >= 0) {
-                    goldToIndex.putIfAbsent(doc.label(), noneIndex); // with a catch-all, the rest is "none of these"
-                }
-                if (goldToIndex.containsKey(doc.label())) {
-                    kept++;
-                } else {
-                    long line = doc.line();
-                    unmapped.merge(doc.label(), new Unmapped(line, 1),
-                            (a, b) -> new Unmapped(a.firstLine(), a.docs() + 1));
-                }
-            }
-            skipped = source.skipped();
-        }
-        long dropped = unmapped.values().stream().mapToLong(Unmapped::docs).sum();
-        if (!unmapped.isEmpty() && !dropUnmapped) {
-            List<String> named = new ArrayList<>();
-            unmapped.forEach((gold, u) -> named.add(String.format(Locale.ROOT, "'%s' (%d docs, first on line %d)",
-                    gold, u.docs(), u.firstLine())));
-            throw CliException.usage("gold label" + (unmapped.size() > 1 ? "s " : " ")
-                    + String.join(", ", named.subList(0, Math.min(10, named.size())))
-                    + (named.size() > 10 ? " and " + (named.size() - 10) + " more" : "")
-                    + (unmapped.size() > 1 ? " are" : " is") + " not among the labels " + labelNames
-                    + "; map with --label-map GOLD=LABEL, or leave such documents out with --drop-unmapped");
-        }
-        if (kept == 0) {
-            throw CliException.usage(in + " has no documents to evaluate");
-        }
+        GoldCount counted = GoldCount.of(in, onBadLine, this::note, goldToIndex, noneIndex, labelNames,
+                dropUnmapped);
 
         // one-vs-rest builds its own few-shot labels, next to the zero-shot ones
         List<LabelSpec> labelSpecs = withCatchAll(oneVsRest ? realNames.stream().map(LabelSpec::plain).toList()
                 : fewShotLabels(realNames, goldToIndex));
-        LongText mode = switch (longText) {
-            case "truncate" -> LongText.TRUNCATE;
-            case "chunk" -> LongText.CHUNK;
-            default -> throw CliException.usage("--long-text must be truncate or chunk, not '" + longText + "'");
-        };
-        Engine.Loaded loaded = loaded();
-        String hypothesis = template(loaded);
+        Stack loaded = loaded();
+        String hypothesis = hypothesis(loaded);
         note("model " + describe(loaded) + ", labels " + labelNames + (noneIndex < 0 ? "" : " ('" + noneLabel.trim()
                 + "' the catch-all)") + ", template \"" + hypothesis + "\"");
         if (oneVsRest) {
-            new OneVsRest(this, loaded, hypothesis, mode).run(labelSpecs, goldToIndex, kept);
+            new OneVsRest(this, loaded, hypothesis).run(labelSpecs, goldToIndex, counted.kept());
             return 0;
         }
         long start = System.nanoTime();
-        EvalReport report = evaluate(loaded, labelSpecs, goldToIndex::get, hypothesis, mode, kept);
+        EvalReport report = evaluate(loaded, labelSpecs, goldToIndex::get, counted.kept());
         double seconds = (System.nanoTime() - start) / 1e9;
-        print(loaded, hypothesis, report, seconds, skipped, dropped);
+        print(loaded, hypothesis, report, seconds, counted);
         String positiveLabel = positive != null ? positive : noneIndex >= 0 ? realNames.get(0) : null;
         if (positiveLabel != null) {
             out().printf(Locale.ROOT, "positive class %s: F1 %.4f%n", positiveLabel, report.f1(positiveLabel));
             out().flush();
         }
         if (json != null) {
-            writeJson(loaded, hypothesis, labelNames, report, seconds, skipped, dropped, positiveLabel);
+            writeJson(loaded, hypothesis, labelNames, report, seconds, counted, positiveLabel);
         }
         return 0;
     }
 
     /**
-     * Classifies every document whose gold label has a candidate and compares the top label with it.
+     * Classifies every document whose gold label has a candidate, through the service as HTTP would, and compares
+     * the top label with it.
      *
      * @param goldOf a gold label's candidate index among {@code labelSpecs}, null if it has none
      */
-    EvalReport evaluate(Engine.Loaded loaded, List<LabelSpec> labelSpecs, Function<String, Integer> goldOf,
-            String hypothesis, LongText mode, long kept) throws Exception {
+    EvalReport evaluate(Stack loaded, List<LabelSpec> labelSpecs, Function<String, Integer> goldOf, long kept)
+            throws Exception {
         List<String> labelNames = labelSpecs.stream().map(LabelSpec::name).toList();
+        ClassificationRequest request = new ClassificationRequest(List.of(), labelSpecs, template(), false, longText);
         EvalReport report = new EvalReport(labelNames);
         Progress shown = new Progress(err(), name(), OptionalLong.of(kept), progress);
         try (DocSource source = new DocSource(in, true, DocSource.OnBadLine.SKIP, message -> {
@@ -222,8 +183,8 @@ public class EvalCommand extends EngineCommand {
                 if (scored.isEmpty()) {
                     return;
                 }
-                List<Classification> results = loaded.scorer().classify(new ClassifyCommand(
-                        scored.stream().map(d -> cut(d.text())).toList(), labelSpecs, hypothesis, false, mode));
+                List<Classification> results = service.classify(
+                        request.withTexts(scored.stream().map(DocSource.Doc::text).toList()), loaded).results();
                 for (int i = 0; i < scored.size(); i++) {
                     report.add(goldOf.apply(scored.get(i).label()), labelNames.indexOf(results.get(i).top()));
                 }
@@ -234,32 +195,9 @@ public class EvalCommand extends EngineCommand {
         return report;
     }
 
-    /** Gold label to the index of its candidate label: mapped ones, and candidates standing for themselves. */
-    static Map<String, Integer> goldIndex(List<String> labelNames, Map<String, String> labelMap) {
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < labelNames.size(); i++) {
-            index.put(labelNames.get(i), i);
-        }
-        Map<String, Integer> gold = new HashMap<>(index);
-        for (Map.Entry<String, String> entry : labelMap.entrySet()) {
-            String from = entry.getKey().trim();
-            String to = entry.getValue().trim();
-            if (from.isEmpty()) {
-                throw CliException.usage("--label-map: empty gold label in '" + entry.getKey() + "=" + entry.getValue()
-                        + "'");
-            }
-            Integer target = index.get(to);
-            if (target == null) {
-                throw CliException.usage("--label-map: '" + to + "' (for gold label '" + from
-                        + "') is not one of the labels " + labelNames);
-            }
-            gold.put(from, target);
-        }
-        return gold;
-    }
-
-    private void print(Engine.Loaded loaded, String hypothesis, EvalReport report, double seconds, long skipped,
-            long dropped) {
+    private void print(Stack loaded, String hypothesis, EvalReport report, double seconds, GoldCount counted) {
+        long skipped = counted.skipped();
+        long dropped = counted.dropped();
         var out = out();
         out.printf(Locale.ROOT, "model: %s%n", describe(loaded));
         out.printf(Locale.ROOT, "template: %s%n", hypothesis);
@@ -278,8 +216,8 @@ public class EvalCommand extends EngineCommand {
         out.flush();
     }
 
-    private void writeJson(Engine.Loaded loaded, String hypothesis, List<String> labelNames, EvalReport report,
-            double seconds, long skipped, long dropped, String positiveLabel) {
+    private void writeJson(Stack loaded, String hypothesis, List<String> labelNames, EvalReport report,
+            double seconds, GoldCount counted, String positiveLabel) {
         ObjectNode root = DocSource.JSON.createObjectNode();
         root.put("input", in.toString());
         root.put("model", loaded.model().spec().name());
@@ -291,8 +229,8 @@ public class EvalCommand extends EngineCommand {
         labelMap.forEach(map::put);
         root.put("seconds", seconds);
         root.put("docsPerSecond", report.docs() / Math.max(seconds, 1e-9));
-        root.put("badLinesSkipped", skipped);
-        root.put("unmappedDropped", dropped);
+        root.put("badLinesSkipped", counted.skipped());
+        root.put("unmappedDropped", counted.dropped());
         root.setAll(report.json());
         if (positiveLabel != null) {
             root.put("positive", positiveLabel);

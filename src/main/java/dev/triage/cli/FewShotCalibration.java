@@ -6,12 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 import dev.triage.scoring.CalibrationFit;
-import dev.triage.scoring.ClassifyCommand;
 import dev.triage.scoring.LabelSpec;
-import dev.triage.scoring.LongText;
-import dev.triage.scoring.ZeroShotScorer;
 
 /**
  * {@code eval --one-vs-rest --examples FILE}: a few labelled texts per gold label (the first N of at least 20
@@ -66,9 +64,13 @@ final class FewShotCalibration {
         return new LabelSpec(plain.name(), plain.description(), examples);
     }
 
-    /** The threshold that maximises F1 on the examples, the positives scored by the other half's vector. */
-    double threshold(ZeroShotScorer scorer, LabelSpec plain, int index, LabelSpec catchAll, String template,
-            double temperature) {
+    /**
+     * The threshold that maximises F1 on the examples, the positives scored by the other half's vector.
+     *
+     * @param scorer label strengths of texts, as the service computes them
+     */
+    double threshold(BiFunction<List<String>, List<LabelSpec>, double[][]> scorer, LabelSpec plain, int index,
+            LabelSpec catchAll) {
         List<String> positives = of(index, true);
         List<String> negatives = of(index, false);
         List<List<String>> halves = List.of(new ArrayList<>(), new ArrayList<>());
@@ -81,8 +83,7 @@ final class FewShotCalibration {
             LabelSpec fromHalf = new LabelSpec(plain.name(), Optional.empty(), halves.get(h));
             List<String> texts = new ArrayList<>(halves.get(1 - h));
             texts.addAll(negatives);
-            double[][] scored = scorer.strengths(new ClassifyCommand(texts, List.of(fromHalf, catchAll), template,
-                    false, LongText.TRUNCATE));
+            double[][] scored = scorer.apply(texts, List.of(fromHalf, catchAll));
             for (int t = 0; t < texts.size(); t++) {
                 strengths.add(scored[t][0]);
                 present.add(t < halves.get(1 - h).size());

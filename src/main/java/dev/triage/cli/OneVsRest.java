@@ -8,9 +8,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.triage.Engine;
 import dev.triage.scoring.LabelSpec;
-import dev.triage.scoring.LongText;
+import dev.triage.service.Stack;
 
 /**
  * {@code eval --one-vs-rest}: each real label in turn against the catch-all, as a request with labels
@@ -20,15 +19,13 @@ import dev.triage.scoring.LongText;
 final class OneVsRest {
 
     private final EvalCommand eval;
-    private final Engine.Loaded loaded;
+    private final Stack loaded;
     private final String hypothesis;
-    private final LongText mode;
 
-    OneVsRest(EvalCommand eval, Engine.Loaded loaded, String hypothesis, LongText mode) {
+    OneVsRest(EvalCommand eval, Stack loaded, String hypothesis) {
         this.eval = eval;
         this.loaded = loaded;
         this.hypothesis = hypothesis;
-        this.mode = mode;
     }
 
     /** @param labelSpecs the real labels, then the catch-all */
@@ -48,8 +45,8 @@ final class OneVsRest {
             if (fewShot != null) {
                 LabelSpec withExamples = fewShot.label(label, g);
                 row(rows, "few-shot", withExamples, catchAll, g, goldToIndex, kept);
-                double threshold = fewShot.threshold(loaded.scorer(), label, g, catchAll, hypothesis,
-                        eval.config.scoring().temperature());
+                double threshold = fewShot.threshold((texts, labels) -> eval.strengths(loaded, texts, labels), label, g,
+                        catchAll);
                 row(rows, String.format(Locale.ROOT, "few-shot, threshold %.3f", threshold), withExamples,
                         LabelSpec.catchAll(catchAll.name(), java.util.OptionalDouble.of(threshold)), g, goldToIndex,
                         kept);
@@ -77,7 +74,7 @@ final class OneVsRest {
         EvalReport report = eval.evaluate(loaded, List.of(label, catchAll), gold -> {
             Integer index = goldToIndex.get(gold);
             return index == null ? null : index == positive ? 0 : 1;
-        }, hypothesis, mode, kept);
+        }, kept);
         double seconds = (System.nanoTime() - start) / 1e9;
         EvalReport.Scores scores = report.perClass().stream().filter(r -> r.label().equals(label.name())).findFirst()
                 .orElse(new EvalReport.Scores(label.name(), 0, 0, 0, 0));

@@ -1,16 +1,16 @@
 package dev.triage.scoring;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import dev.triage.batch.BatchRunner;
 import dev.triage.model.Encoded;
+import dev.triage.model.Sha256;
 import dev.triage.model.TextTokenizer;
 import dev.triage.model.Vectors;
 
@@ -31,13 +31,14 @@ public final class EmbeddingScorer implements ZeroShotScorer {
 
     private final TextTokenizer tokenizer;
     private final BatchRunner runner;
-    private final LabelVectorCache vectorCache;
+    /** Label hypothesis and example vectors, which repeat across requests; bounded, since clients choose them. */
+    private final Cache<String, float[]> vectorCache;
     private final double temperature;
     private final double threshold;
     private final Prototypes prototypes;
     private final CatchAll.Calibration catchAll;
     /** Text vectors by content hash; null unless asked for (evaluations that score one file many times). */
-    private final LabelVectorCache textCache;
+    private final Cache<String, float[]> textCache;
 
     public EmbeddingScorer(TextTokenizer tokenizer, BatchRunner runner, int labelCacheSize, double temperature,
             double threshold, Prototypes prototypes) {
@@ -53,12 +54,17 @@ public final class EmbeddingScorer implements ZeroShotScorer {
             double threshold, Prototypes prototypes, CatchAll.Calibration catchAll, int textCacheSize) {
         this.tokenizer = tokenizer;
         this.runner = runner;
-        this.vectorCache = new LabelVectorCache(labelCacheSize);
+        this.vectorCache = Caffeine.newBuilder().maximumSize(labelCacheSize).recordStats().build();
         this.temperature = temperature;
         this.threshold = threshold;
         this.prototypes = prototypes;
         this.catchAll = catchAll;
-        this.textCache = textCacheSize > 0 ? new LabelVectorCache(textCacheSize) : null;
+        this.textCache = textCacheSize > 0 ? Caffeine.newBuilder().maximumSize(textCacheSize).<String, float[]>build() : null;
+    }
+
+    /** For metrics. */
+    public Cache<?, ?> cache() {
+        return vectorCache;
     }
 
     @Override
@@ -98,7 +104,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         List<Map<String, String>> labelParts = command.realLabels().stream().map(l -> parts(l, command)).toList();
         for (Map<String, String> parts : labelParts) {
             for (Map.Entry<String, String> part : parts.entrySet()) {
-                if (vectorCache.get(part.getKey()) == null) {
+                if (vectorCache.getIfPresent(part.getKey()) == null) {
                     missing.put(part.getKey(), part.getValue());
                 }
             }
@@ -107,8 +113,8 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         int[] textRow = new int[texts.size()];
         float[][] cachedTexts = new float[texts.size()][];
         for (int t = 0; t < texts.size(); t++) {
-            cachedTexts[t] = textCache == null ? null : textCache.get(sha256(texts.get(t)));
-            textRow[t] = ClassifyCommand.blank(texts.get(t)) || cachedTexts[t] != null ? -1 : sequences.size();
+            cachedTexts[t] = textCache == null ? null : textCache.getIfPresent(Sha256.hex(texts.get(t)));
+            textRow[t] = texts.get(t).isBlank() || cachedTexts[t] != null ? -1 : sequences.size();
             if (textRow[t] >= 0) {
                 sequences.add(tokenizer.encode(texts.get(t)));
             }
@@ -130,7 +136,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         for (int t = 0; t < texts.size(); t++) {
             textVectors[t] = cachedTexts[t] != null ? cachedTexts[t] : textRow[t] < 0 ? null : vectors[textRow[t]];
             if (textCache != null && textRow[t] >= 0) {
-                textCache.put(sha256(texts.get(t)), textVectors[t]);
+                textCache.put(Sha256.hex(texts.get(t)), textVectors[t]);
             }
         }
         return new Embedded(textVectors, labelVectors);
@@ -143,7 +149,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         parts.put("h:" + hypothesis, hypothesis);
         label.description().ifPresent(d -> parts.put("h:" + d, d));
         for (String example : label.examples()) {
-            parts.put("e:" + sha256(example), example);
+            parts.put("e:" + Sha256.hex(example), example);
         }
         return parts;
     }
@@ -154,7 +160,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         List<float[]> examples = new ArrayList<>();
         for (Map.Entry<String, String> part : parts.entrySet()) {
             String key = part.getKey();
-            float[] vector = fresh.containsKey(key) ? fresh.get(key) : vectorCache.get(key);
+            float[] vector = fresh.containsKey(key) ? fresh.get(key) : vectorCache.getIfPresent(key);
             if (vector == null) {
                 // Evicted between lookup and use by a concurrent request: embed it again, alone.
                 String text = part.getValue();
@@ -209,14 +215,5 @@ public final class EmbeddingScorer implements ZeroShotScorer {
             scores[l] = ScoreMath.sigmoid((cosines[l] - threshold) / temperature);
         }
         return scores;
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

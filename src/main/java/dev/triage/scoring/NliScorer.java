@@ -44,7 +44,7 @@ public final class NliScorer implements ZeroShotScorer {
         List<String> hypotheses = labels.stream().map(command::hypothesis).toList();
         List<Encoded> pairs = new ArrayList<>();
         for (String text : command.texts()) {
-            if (!ClassifyCommand.blank(text)) {
+            if (!text.isBlank()) {
                 for (String hypothesis : hypotheses) {
                     pairs.add(pairTokenizer.encodePair(text, hypothesis));
                 }
@@ -54,7 +54,7 @@ public final class NliScorer implements ZeroShotScorer {
         List<Classification> results = new ArrayList<>(command.texts().size());
         int row = 0;
         for (String text : command.texts()) {
-            if (ClassifyCommand.blank(text)) {
+            if (text.isBlank()) {
                 results.add(EmbeddingScorer.blank(command));
                 continue;
             }
@@ -72,7 +72,7 @@ public final class NliScorer implements ZeroShotScorer {
         List<String> hypotheses = command.realLabels().stream().map(l -> command.hypothesis(l.name())).toList();
         List<Encoded> pairs = new ArrayList<>();
         for (String text : command.texts()) {
-            if (!ClassifyCommand.blank(text)) {
+            if (!text.isBlank()) {
                 hypotheses.forEach(h -> pairs.add(pairTokenizer.encodePair(text, h)));
             }
         }
@@ -80,7 +80,7 @@ public final class NliScorer implements ZeroShotScorer {
         double[][] strengths = new double[command.texts().size()][];
         int row = 0;
         for (int t = 0; t < strengths.length; t++) {
-            if (!ClassifyCommand.blank(command.texts().get(t))) {
+            if (!command.texts().get(t).isBlank()) {
                 strengths[t] = new double[hypotheses.size()];
                 for (int l = 0; l < hypotheses.size(); l++, row++) {
                     strengths[t][l] = logits[row][ids.entailment()] - logits[row][ids.contradiction()];
