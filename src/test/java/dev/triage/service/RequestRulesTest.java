@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -36,6 +37,19 @@ class RequestRulesTest {
         rejects("texts", "is empty", () -> rules.check(request(List.of(), List.of("x"), null)));
         rejects("texts", "has 4 items; the limit is 3", () -> rules.check(request(List.of("a", "b", "c", "d"),
                 List.of("x"), null)));
+    }
+
+    @Test
+    void aCatchAllIsOneAtMostNeverAloneWithoutFewShotPartsAndAFiniteThreshold() {
+        LabelSpec other = LabelSpec.catchAll("other", OptionalDouble.empty());
+        rules.labels(List.of(LabelSpec.plain("a"), other));
+        rejects("labels", "only one label can be the catch-all", () -> rules.labels(List.of(other,
+                LabelSpec.catchAll("rest", OptionalDouble.of(0.3)))));
+        rejects("labels", "needs at least one other label", () -> rules.labels(List.of(other)));
+        rejects("labels[1]", "takes no description or examples", () -> rules.labels(List.of(LabelSpec.plain("a"),
+                new LabelSpec("other", Optional.empty(), List.of("x"), true, OptionalDouble.empty()))));
+        rejects("labels[1].threshold", "must be a finite number", () -> rules.labels(List.of(LabelSpec.plain("a"),
+                LabelSpec.catchAll("other", OptionalDouble.of(Double.NaN)))));
     }
 
     @Test
