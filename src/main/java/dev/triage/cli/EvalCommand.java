@@ -3,7 +3,6 @@ package dev.triage.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -78,7 +77,7 @@ public class EvalCommand extends EngineCommand {
     Progress.Mode progress;
 
     /** Plain labels, or with --examples each label's first N substantial texts from that file. */
-    private List<LabelSpec> fewShotLabels(List<String> labelNames, Map<String, Integer> goldToIndex) {
+    private List<LabelSpec> fewShotLabels(List<String> labelNames, GoldLabels gold) {
         if (examples == null) {
             return labelNames.stream().map(LabelSpec::plain).toList();
         }
@@ -89,7 +88,7 @@ public class EvalCommand extends EngineCommand {
         try (DocSource source = new DocSource(examples, true, DocSource.OnBadLine.SKIP, message -> {
         })) {
             for (DocSource.Doc doc = source.next(); doc != null; doc = source.next()) {
-                Integer index = goldToIndex.get(doc.label());
+                Integer index = gold.index(doc.label());
                 if (index != null && picked.get(index).size() < examplesPerLabel
                         && doc.text().strip().split("\\s+").length >= 20) {
                     picked.get(index).add(doc.text());
@@ -109,108 +108,57 @@ public class EvalCommand extends EngineCommand {
         return specs;
     }
 
-    /** Gold labels that map to no candidate: how many documents carry each, and the first line. */
-    private record Unmapped(long firstLine, long docs) {
-    }
-
     @Override
     public Integer call() throws Exception {
         List<String> labelNames = labels();
         Optional<String> given = template();
         checkChunk(chunk);
         checkWritable("--json", json);
-        Map<String, Integer> goldToIndex = goldIndex(labelNames);
+        GoldLabels gold = new GoldLabels(labelNames, labelMap);
         JsonlReader.requireReadable(in);
+        GoldLabels.Census census = gold.census(in, onBadLine, dropUnmapped, this::note);
 
-        // First pass, while the model loads: every gold label must have a candidate before any inference runs.
-        long kept = 0;
-        long skipped;
-        Map<String, Unmapped> unmapped = new LinkedHashMap<>();
-        try (DocSource source = new DocSource(in, true, onBadLine, this::note)) {
-            DocSource.Doc doc;
-            while ((doc = source.next()) != null) {
-                if (goldToIndex.containsKey(doc.label())) {
-                    kept++;
-                } else {
-                    long line = doc.line();
-                    unmapped.merge(doc.label(), new Unmapped(line, 1),
-                            (a, b) -> new Unmapped(a.firstLine(), a.docs() + 1));
-                }
-            }
-            skipped = source.skipped();
-        }
-        long dropped = unmapped.values().stream().mapToLong(Unmapped::docs).sum();
-        if (!unmapped.isEmpty() && !dropUnmapped) {
-            List<String> named = new ArrayList<>();
-            unmapped.forEach((gold, u) -> named.add(String.format(Locale.ROOT, "'%s' (%d docs, first on line %d)",
-                    gold, u.docs(), u.firstLine())));
-            throw CliException.usage("gold label" + (unmapped.size() > 1 ? "s " : " ")
-                    + String.join(", ", named.subList(0, Math.min(10, named.size())))
-                    + (named.size() > 10 ? " and " + (named.size() - 10) + " more" : "")
-                    + (unmapped.size() > 1 ? " are" : " is") + " not among the labels " + labelNames
-                    + "; map with --label-map GOLD=LABEL, or leave such documents out with --drop-unmapped");
-        }
-        if (kept == 0) {
-            throw CliException.usage(in + " has no documents to evaluate");
-        }
-
-        List<LabelSpec> labelSpecs = fewShotLabels(labelNames, goldToIndex);
+        List<LabelSpec> labelSpecs = fewShotLabels(labelNames, gold);
         ClassificationRequest request = new ClassificationRequest(List.of(), labelSpecs, given, false, longText);
         Stack loaded = loaded();
         String hypothesis = hypothesis(loaded);
         note("model " + describe(loaded) + ", labels " + labelNames + ", template \"" + hypothesis + "\"");
         EvalReport report = new EvalReport(labelNames);
-        Progress shown = new Progress(err(), name(), OptionalLong.of(kept), progress);
+        Progress shown = new Progress(err(), name(), OptionalLong.of(census.kept()), progress);
+        score(request, loaded, gold, report, shown);
+        double seconds = shown.seconds();
+        print(loaded, hypothesis, report, seconds, census);
+        if (json != null) {
+            writeJson(loaded, hypothesis, labelNames, report, seconds, census);
+        }
+        return 0;
+    }
+
+    /** The second pass: documents with a mapped gold label, classified a chunk at a time into the report. */
+    private void score(ClassificationRequest request, Stack loaded, GoldLabels gold, EvalReport report,
+            Progress shown) throws Exception {
+        List<String> names = request.labels().stream().map(LabelSpec::name).toList();
         try (DocSource source = new DocSource(in, true, DocSource.OnBadLine.SKIP, message -> {
         })) {
             ChunkPipeline.run(source, chunk, shown, docs -> {
-                List<DocSource.Doc> scored = docs.stream().filter(d -> goldToIndex.containsKey(d.label())).toList();
+                List<DocSource.Doc> scored = docs.stream().filter(d -> gold.index(d.label()) != null).toList();
                 if (scored.isEmpty()) {
                     return;
                 }
                 List<Classification> results = service.classify(
                         request.withTexts(scored.stream().map(DocSource.Doc::text).toList()), loaded).results();
                 for (int i = 0; i < scored.size(); i++) {
-                    report.add(goldToIndex.get(scored.get(i).label()), labelNames.indexOf(results.get(i).top()));
+                    report.add(gold.index(scored.get(i).label()), names.indexOf(results.get(i).top()));
                 }
                 shown.add(scored.size());
             });
         }
         shown.finish();
-        double seconds = shown.seconds();
-        print(loaded, hypothesis, report, seconds, skipped, dropped);
-        if (json != null) {
-            writeJson(loaded, hypothesis, labelNames, report, seconds, skipped, dropped);
-        }
-        return 0;
     }
 
-    /** Gold label to the index of its candidate label: mapped ones, and candidates standing for themselves. */
-    private Map<String, Integer> goldIndex(List<String> labelNames) {
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < labelNames.size(); i++) {
-            index.put(labelNames.get(i), i);
-        }
-        Map<String, Integer> gold = new HashMap<>(index);
-        for (Map.Entry<String, String> entry : labelMap.entrySet()) {
-            String from = entry.getKey().trim();
-            String to = entry.getValue().trim();
-            if (from.isEmpty()) {
-                throw CliException.usage("--label-map: empty gold label in '" + entry.getKey() + "=" + entry.getValue()
-                        + "'");
-            }
-            Integer target = index.get(to);
-            if (target == null) {
-                throw CliException.usage("--label-map: '" + to + "' (for gold label '" + from
-                        + "') is not one of the labels " + labelNames);
-            }
-            gold.put(from, target);
-        }
-        return gold;
-    }
-
-    private void print(Stack loaded, String hypothesis, EvalReport report, double seconds, long skipped,
-            long dropped) {
+    private void print(Stack loaded, String hypothesis, EvalReport report, double seconds, GoldLabels.Census census) {
+        long skipped = census.skipped();
+        long dropped = census.dropped();
         var out = out();
         out.printf(Locale.ROOT, "model: %s%n", describe(loaded));
         out.printf(Locale.ROOT, "template: %s%n", hypothesis);
@@ -230,7 +178,7 @@ public class EvalCommand extends EngineCommand {
     }
 
     private void writeJson(Stack loaded, String hypothesis, List<String> labelNames, EvalReport report,
-            double seconds, long skipped, long dropped) {
+            double seconds, GoldLabels.Census census) {
         ObjectNode root = DocSource.JSON.createObjectNode();
         root.put("input", in.toString());
         root.put("model", loaded.model().spec().name());
@@ -242,8 +190,8 @@ public class EvalCommand extends EngineCommand {
         labelMap.forEach(map::put);
         root.put("seconds", seconds);
         root.put("docsPerSecond", report.docs() / Math.max(seconds, 1e-9));
-        root.put("badLinesSkipped", skipped);
-        root.put("unmappedDropped", dropped);
+        root.put("badLinesSkipped", census.skipped());
+        root.put("unmappedDropped", census.dropped());
         root.setAll(report.json());
         try {
             DocSource.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
