@@ -19,31 +19,31 @@ final class CatchAllLabel {
     }
 
     /**
+     * @param none the label's raw "none" member, {@code threshold} its raw "threshold" (null: absent)
      * @param field the label's position, e.g. {@code labels[2]}, for error messages
      * @param bound the label as bound so far (name, description, examples)
      */
-    static LabelSpec bind(JsonNode item, String field, LabelSpec bound) {
-        JsonNode none = item.get("none");
+    static LabelSpec bind(JsonNode none, JsonNode threshold, String field, LabelSpec bound) {
         if (none == null || !none.isBoolean()) {
             throw TriageException.badInput(field + ".none", none == null
                     ? "'threshold' is only for the catch-all label; add \"none\": true"
                     : "must be true or false, not " + ClassifyRequest.kind(none));
         }
         if (!none.booleanValue()) {
-            if (item.has("threshold")) {
+            if (threshold != null) {
                 throw TriageException.badInput(field + ".threshold",
                         "is only for the catch-all label (\"none\": true)");
             }
             return bound;
         }
-        OptionalDouble threshold = OptionalDouble.empty();
-        JsonNode t = item.get("threshold");
-        if (t != null && !t.isNull()) {
-            if (!t.isNumber()) {
-                throw TriageException.badInput(field + ".threshold", "must be a number, not " + ClassifyRequest.kind(t));
+        OptionalDouble cut = OptionalDouble.empty();
+        if (threshold != null && !threshold.isNull()) {
+            if (!threshold.isNumber()) {
+                throw TriageException.badInput(field + ".threshold",
+                        "must be a number, not " + ClassifyRequest.kind(threshold));
             }
-            threshold = OptionalDouble.of(t.doubleValue());
+            cut = OptionalDouble.of(threshold.doubleValue());
         }
-        return new LabelSpec(bound.name(), bound.description(), bound.examples(), true, threshold);
+        return new LabelSpec(bound.name(), bound.description(), bound.examples(), true, cut);
     }
 }

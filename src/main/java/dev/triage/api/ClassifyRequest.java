@@ -1,20 +1,36 @@
 package dev.triage.api;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
-import dev.triage.service.ClassificationRequest;
-import dev.triage.service.RequestRules;
-import dev.triage.service.TriageException;
 import dev.triage.config.TriageConfig;
 import dev.triage.scoring.LabelSpec;
 import dev.triage.scoring.LongText;
+import dev.triage.service.ClassificationRequest;
+import dev.triage.service.RequestRules;
+import dev.triage.service.TriageException;
 
 /**
  * The body of {@code POST /classify} and the data of a {@code triage.classify} event:
@@ -30,6 +46,21 @@ public final class ClassifyRequest {
             "longText");
     private static final Set<String> LABEL_FIELDS = Set.of("name", "description", "examples", "none",
             "threshold");
+    private static final ObjectReader READER = strictReader();
+
+    record Body(@JsonSetter(contentNulls = Nulls.FAIL) List<String> texts,
+            @JsonAlias("candidate_labels") @JsonSetter(contentNulls = Nulls.FAIL) List<Label> labels,
+            @JsonAlias("hypothesis_template") String hypothesisTemplate,
+            @JsonAlias("multi_label") Boolean multiLabel, String longText) {
+    }
+
+    /**
+     * A label is a name or an object {"name", "description", "examples"} (few-shot) or {"name", "none": true}
+     * (the catch-all); {@code none} and {@code threshold} stay raw so {@link CatchAllLabel} names what is wrong.
+     */
+    @JsonDeserialize(using = LabelBinder.class)
+    record Label(String name, String description, List<String> examples, JsonNode none, JsonNode threshold) {
+    }
 
     private ClassifyRequest() {
     }
@@ -42,171 +73,158 @@ public final class ClassifyRequest {
         if (!body.isObject()) {
             throw TriageException.badInput(null, "request body must be a JSON object, not " + kind(body));
         }
-        JsonNode texts = null;
-        JsonNode labels = null;
-        JsonNode template = null;
-        JsonNode multiLabel = null;
-        JsonNode longText = null;
-        Map<String, String> given = new java.util.HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> field = it.next();
-            String name = ALIASES.getOrDefault(field.getKey(), field.getKey());
-            String before = given.put(name, field.getKey());
-            if (before != null) {
-                // "labels" and "candidate_labels" both: one would silently win
-                throw TriageException.badInput(field.getKey(), "'" + before + "' and '" + field.getKey()
-                        + "' are the same field; give it once");
-            }
-            switch (name) {
-                case "texts" -> texts = field.getValue();
-                case "labels" -> labels = field.getValue();
-                case "hypothesisTemplate" -> template = field.getValue();
-                case "multiLabel" -> multiLabel = field.getValue();
-                case "longText" -> longText = field.getValue();
-                default -> throw TriageException.badInput(field.getKey(),
-                        "unknown field '" + field.getKey() + "'; fields are " + FIELDS);
-            }
+        checkNames(body);
+        Body bound;
+        try {
+            bound = READER.treeToValue(body, Body.class);
+        } catch (JsonMappingException e) {
+            throw problem(e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw TriageException.badInput(null, e.getOriginalMessage());
         }
-        List<String> textList = strings("texts", texts, limits.maxTexts(), Integer.MAX_VALUE, false);
-        List<LabelSpec> labelList = labels(labels, limits);
-        Optional<String> hypothesis = Optional.empty();
-        if (template != null && !template.isNull()) {
-            if (!template.isTextual()) {
-                throw TriageException.badInput("hypothesisTemplate", "must be a string, not " + kind(template));
-            }
-            RequestRules.template(template.asText());
-            hypothesis = Optional.of(template.asText());
-        }
-        boolean multi = false;
-        if (multiLabel != null && !multiLabel.isNull()) {
-            if (!multiLabel.isBoolean()) {
-                throw TriageException.badInput("multiLabel", "must be true or false, not " + kind(multiLabel));
-            }
-            multi = multiLabel.booleanValue();
-        }
-        LongText mode = LongText.TRUNCATE;
-        if (longText != null && !longText.isNull()) {
-            mode = switch (longText.isTextual() ? longText.asText() : "") {
-                case "truncate" -> LongText.TRUNCATE;
-                case "chunk" -> LongText.CHUNK;
-                default -> throw TriageException.badInput("longText", "must be \"truncate\" or \"chunk\", not "
-                        + (longText.isTextual() ? "'" + longText.asText() + "'" : kind(longText)));
-            };
-        }
-        return new ClassificationRequest(textList, labelList, hypothesis, multi, mode);
+        List<String> texts = strings("texts", bound.texts(), limits.maxTexts(), Integer.MAX_VALUE, false);
+        List<LabelSpec> labels = labels(bound.labels(), limits);
+        Optional<String> template = Optional.ofNullable(bound.hypothesisTemplate());
+        template.ifPresent(RequestRules::template);
+        return new ClassificationRequest(texts, labels, template, Boolean.TRUE.equals(bound.multiLabel()),
+                longText(bound.longText()));
     }
 
-    /** Labels are names, or objects {"name", "description", "examples"} (few-shot) or {"name", "none": true}. */
-    private static List<LabelSpec> labels(JsonNode node, TriageConfig.Limits limits) {
-        if (node == null || node.isNull()) {
-            throw TriageException.badInput("labels", "'labels' is required: a non-empty array of strings");
+    /** Jackson's aliases let the last of a field and its alias win silently; unknown names fail first. */
+    private static void checkNames(JsonNode body) {
+        Map<String, String> given = new HashMap<>();
+        for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
+            String key = it.next();
+            String name = ALIASES.getOrDefault(key, key);
+            if (!FIELDS.contains(name)) {
+                throw TriageException.badInput(key, "unknown field '" + key + "'; fields are " + FIELDS);
+            }
+            String before = given.put(name, key);
+            if (before != null) {
+                throw TriageException.badInput(key, "'" + before + "' and '" + key + "' are the same field; give it once");
+            }
         }
-        if (!node.isArray()) {
-            throw TriageException.badInput("labels", "'labels' must be an array of strings, not " + kind(node));
+    }
+
+    private static List<LabelSpec> labels(List<Label> labels, TriageConfig.Limits limits) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; labels != null && i < labels.size(); i++) {
+            if (labels.get(i).name() == null) {
+                throw TriageException.badInput("labels[" + i + "].name", "a label object needs a \"name\"");
+            }
+            names.add(labels.get(i).name());
         }
-        List<LabelSpec> specs = new ArrayList<>(node.size());
-        ArrayNodeView names = new ArrayNodeView(node);
-        for (int i = 0; i < node.size(); i++) {
-            JsonNode item = node.get(i);
+        names = strings("labels", labels == null ? null : names, limits.maxLabels(), limits.maxLabelChars(), true);
+        List<LabelSpec> specs = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            Label label = labels.get(i);
             String field = "labels[" + i + "]";
-            if (!item.isObject()) {
-                continue; // plain names are checked together below
+            if (label.description() != null && label.description().isBlank()) {
+                throw TriageException.badInput(field + ".description", "must be a non-blank string");
             }
-            for (Iterator<String> it = item.fieldNames(); it.hasNext();) {
-                String name = it.next();
-                if (!LABEL_FIELDS.contains(name)) {
-                    throw TriageException.badInput(field + "." + name, "unknown field; a label object has "
-                            + LABEL_FIELDS);
-                }
-            }
-            names.replace(i, item.get("name"), field + ".name");
-        }
-        List<String> nameList = strings("labels", names.node(), limits.maxLabels(), limits.maxLabelChars(), true);
-        for (int i = 0; i < node.size(); i++) {
-            JsonNode item = node.get(i);
-            if (!item.isObject()) {
-                specs.add(LabelSpec.plain(nameList.get(i)));
-                continue;
-            }
-            String field = "labels[" + i + "]";
-            Optional<String> description = Optional.empty();
-            JsonNode d = item.get("description");
-            if (d != null && !d.isNull()) {
-                if (!d.isTextual() || d.asText().isBlank()) {
-                    throw TriageException.badInput(field + ".description", "must be a non-blank string");
-                }
-                description = Optional.of(d.asText());
-            }
-            List<String> examples = List.of();
-            JsonNode e = item.get("examples");
-            if (e != null && !e.isNull()) {
-                examples = strings(field + ".examples", e, limits.maxExamples(), Integer.MAX_VALUE, true);
-            }
-            specs.add(item.has("none") || item.has("threshold")
-                    ? CatchAllLabel.bind(item, field, new LabelSpec(nameList.get(i), description, examples))
-                    : new LabelSpec(nameList.get(i), description, examples));
+            List<String> examples = label.examples() == null ? List.of()
+                    : strings(field + ".examples", label.examples(), limits.maxExamples(), Integer.MAX_VALUE, true);
+            LabelSpec spec = new LabelSpec(names.get(i), Optional.ofNullable(label.description()), examples);
+            specs.add(label.none() != null || label.threshold() != null
+                    ? CatchAllLabel.bind(label.none(), label.threshold(), field, spec) : spec);
         }
         return specs;
     }
 
-    /** The labels array with every object replaced by its name, so names are validated in one place. */
-    private static final class ArrayNodeView {
-        private final com.fasterxml.jackson.databind.node.ArrayNode copy;
-
-        ArrayNodeView(JsonNode array) {
-            this.copy = ((com.fasterxml.jackson.databind.node.ArrayNode) array).deepCopy();
-        }
-
-        void replace(int index, JsonNode name, String field) {
-            if (name == null || name.isNull()) {
-                throw TriageException.badInput(field, "a label object needs a \"name\"");
-            }
-            copy.set(index, name);
-        }
-
-        JsonNode node() {
-            return copy;
-        }
-    }
-
-    private static List<String> strings(String field, JsonNode node, int maxItems, int maxChars, boolean nonBlank) {
-        if (node == null || node.isNull()) {
+    private static List<String> strings(String field, List<String> values, int maxItems, int maxChars,
+            boolean nonBlank) {
+        if (values == null) {
             throw TriageException.badInput(field, "'" + field + "' is required: a non-empty array of strings");
         }
-        if (!node.isArray()) {
-            throw TriageException.badInput(field, "'" + field + "' must be an array of strings, not " + kind(node));
-        }
-        if (node.isEmpty()) {
-            throw TriageException.badInput(field, "'" + field + "' is empty; give at least one");
-        }
-        if (node.size() > maxItems) {
-            throw TriageException.badInput(field, "'" + field + "' has " + node.size() + " items; the limit is "
-                    + maxItems + " per request (split the batch)");
-        }
-        List<String> values = new ArrayList<>(node.size());
-        for (int i = 0; i < node.size(); i++) {
-            JsonNode item = node.get(i);
-            if (!item.isTextual()) {
-                throw TriageException.badInput(field + "[" + i + "]", "must be a string, not " + kind(item));
-            }
-            String value = item.asText();
-            if (nonBlank) {
-                RequestRules.name(field + "[" + i + "]", value, maxChars);
-            }
-            values.add(value);
+        RequestRules.count(field, values.size(), maxItems);
+        for (int i = 0; nonBlank && i < values.size(); i++) {
+            RequestRules.name(field + "[" + i + "]", values.get(i), maxChars);
         }
         return values;
     }
 
+    private static LongText longText(String value) {
+        return switch (value == null ? "truncate" : value) {
+            case "truncate" -> LongText.TRUNCATE;
+            case "chunk" -> LongText.CHUNK;
+            default -> throw TriageException.badInput("longText", "must be \"truncate\" or \"chunk\", not '" + value + "'");
+        };
+    }
+
+    /** A binding failure as a 400 naming the field the way the rules do ("labels[0].examples[2]"). */
+    private static TriageException problem(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        String last = null;
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                last = ref.getFieldName();
+                path.append(path.isEmpty() ? "" : ".").append(last);
+            } else {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        String field = path.toString().replaceFirst("^(labels\\[\\d+])\\.name$", "$1");
+        if (e instanceof UnrecognizedPropertyException) {
+            return TriageException.badInput(field, "unknown field; a label object has " + LABEL_FIELDS);
+        }
+        String kind = kind(e.getProcessor() instanceof JsonParser p ? p.currentToken() : null);
+        String expected = switch (field.endsWith("]") ? "element" : last == null ? "" : last) {
+            case "texts", "labels", "examples" -> "'" + field + "' must be an array of strings";
+            case "multiLabel" -> "must be true or false";
+            case "longText" -> "must be \"truncate\" or \"chunk\"";
+            default -> "must be a string";
+        };
+        return TriageException.badInput(field, expected + ", not " + kind);
+    }
+
+    /** Coercions off: Jackson's defaults would read 1 as "1" and "true" as true. */
+    private static ObjectReader strictReader() {
+        var mapper = StrictJson.create().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.coercionConfigDefaults().setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        mapper.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
+                .setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
+        return mapper.reader();
+    }
+
+    static final class LabelBinder extends StdDeserializer<Label> {
+        LabelBinder() {
+            super(Label.class);
+        }
+
+        @Override
+        public Label deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+                return new Label(p.getText(), null, null, null, null);
+            }
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                return (Label) ctxt.handleUnexpectedToken(Label.class, p);
+            }
+            LabelObject o = ctxt.readValue(p, LabelObject.class);
+            return new Label(o.name(), o.description(), o.examples(), o.none(), o.threshold());
+        }
+    }
+
+    /** The object form, bound by Jackson itself (so unknown members fail with their path). */
+    record LabelObject(String name, String description,
+            @JsonSetter(contentNulls = Nulls.FAIL) List<String> examples, JsonNode none, JsonNode threshold) {
+    }
+
     static String kind(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case NULL -> "null";
-            default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        return kind(node.asToken());
+    }
+
+    private static String kind(JsonToken token) {
+        return token == null ? "null" : switch (token) {
+            case START_ARRAY, END_ARRAY -> "an array";
+            case START_OBJECT, END_OBJECT, FIELD_NAME -> "an object";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            default -> "null";
         };
     }
 }

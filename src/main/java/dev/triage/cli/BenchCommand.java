@@ -62,15 +62,7 @@ public class BenchCommand extends EngineCommand {
     public Integer call() throws Exception {
         List<String> labelNames = labels();
         Optional<String> given = template();
-        checkAtLeastOne("--repeat", repeat);
-        checkAtLeastOne("--request-size", requestSize);
-        if (limit != null) {
-            checkAtLeastOne("--limit", limit);
-        }
-        for (int k : workers) {
-            checkAtLeastOne("--workers", k);
-        }
-        checkWritable("--json", json);
+        checkOptions();
         List<String> texts = read();
         if (texts.isEmpty()) {
             throw CliException.usage(in + " has no documents");
@@ -79,12 +71,8 @@ public class BenchCommand extends EngineCommand {
         Stack loaded = loaded();
         String hypothesis = hypothesis(loaded);
         List<Integer> counts = workerCounts();
-        long tokens = 0;
-        for (String text : texts) {
-            if (!text.isBlank()) {
-                tokens += loaded.tokenizer().encode(text).length();
-            }
-        }
+        long tokens = texts.stream().filter(t -> !t.isBlank()).mapToLong(t -> loaded.tokenizer().encode(t).length())
+                .sum();
         if (config.cache().enabled()) {
             note("warning: triage.cache.enabled is true, so repeated runs are answered from the cache");
         }
@@ -95,20 +83,7 @@ public class BenchCommand extends EngineCommand {
         ClassificationRequest all = ClassificationRequest.of(texts, labelNames, given, false);
         List<BenchReport.Result> results = new ArrayList<>();
         for (int k : counts) {
-            List<BenchReport.Run> runs = new ArrayList<>();
-            try (InferencePool pool = loaded.newPool(k)) {
-                Stack onPool = loaded.on(pool);
-                // Untimed: a few documents per worker, through the same callers (also fills the label cache).
-                int warmDocs = Math.min(texts.size(), Math.max(4 * k, 2 * k * requestSize));
-                drive(onPool, all.withTexts(texts.subList(0, warmDocs)), 2 * k);
-                for (int r = 0; r < repeat; r++) {
-                    BenchReport.Run run = timed(onPool, all, 2 * k, k, tokens);
-                    runs.add(run);
-                    note(String.format(Locale.ROOT, "workers %d, run %d/%d: %.2f s, %.1f docs/s", k, r + 1, repeat,
-                            run.wallSeconds(), run.docsPerSecond()));
-                }
-            }
-            results.add(new BenchReport.Result(k, BenchReport.median(runs), 0, runs));
+            results.add(measure(loaded, all, k, tokens));
         }
         BenchReport report = new BenchReport(new BenchReport.Setup(loaded, model(loaded), in, texts.size(), tokens,
                 labelNames, hypothesis, requestSize, repeat, config), results);
@@ -118,6 +93,37 @@ public class BenchCommand extends EngineCommand {
             note("results written to " + json);
         }
         return 0;
+    }
+
+    private void checkOptions() {
+        checkAtLeastOne("--repeat", repeat);
+        checkAtLeastOne("--request-size", requestSize);
+        if (limit != null) {
+            checkAtLeastOne("--limit", limit);
+        }
+        for (int k : workers) {
+            checkAtLeastOne("--workers", k);
+        }
+        checkWritable("--json", json);
+    }
+
+    /** One worker count: a pool of k on the serving model, warmed, then --repeat timed runs over all documents. */
+    private BenchReport.Result measure(Stack loaded, ClassificationRequest all, int k, long tokens)
+            throws InterruptedException {
+        List<BenchReport.Run> runs = new ArrayList<>();
+        try (InferencePool pool = loaded.newPool(k)) {
+            Stack onPool = loaded.on(pool);
+            // Untimed: a few documents per worker, through the same callers (also fills the label cache).
+            int warmDocs = Math.min(all.texts().size(), Math.max(4 * k, 2 * k * requestSize));
+            drive(onPool, all.withTexts(all.texts().subList(0, warmDocs)), 2 * k);
+            for (int r = 0; r < repeat; r++) {
+                BenchReport.Run run = timed(onPool, all, 2 * k, k, tokens);
+                runs.add(run);
+                note(String.format(Locale.ROOT, "workers %d, run %d/%d: %.2f s, %.1f docs/s", k, r + 1, repeat,
+                        run.wallSeconds(), run.docsPerSecond()));
+            }
+        }
+        return new BenchReport.Result(k, BenchReport.median(runs), 0, runs);
     }
 
     private List<String> read() {

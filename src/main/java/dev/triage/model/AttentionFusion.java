@@ -1,6 +1,5 @@
 package dev.triage.model;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -31,8 +30,9 @@ final class AttentionFusion {
             float[] bias, long[] heads) {
     }
 
-    /** The additive mask {@code (1 - mask) * filter}, built from the graph input {@code input}. */
-    private record Mask(float filter, String input) {
+    /** A matched block: its nodes, the Q/K/V projections and the mask it adds. */
+    private record Block(OnnxNode softmax, OnnxNode maskAdd, OnnxNode scores, AttentionMask mask, OnnxNode context,
+            Projection q, Projection k, Projection v, OnnxNode merge, OnnxNode flatten) {
     }
 
     private AttentionFusion() {
@@ -51,27 +51,38 @@ final class AttentionFusion {
     }
 
     private static boolean fuse(OnnxGraph graph, OnnxNode softmax, int index, String[] maskSource) {
+        Optional<Block> block = match(graph, softmax);
+        if (block.isEmpty() || (maskSource[0] != null && !maskSource[0].equals(block.get().mask().input()))) {
+            return false;
+        }
+        rewrite(graph, block.get(), index);
+        maskSource[0] = block.get().mask().input();
+        return true;
+    }
+
+    /** The self-attention block around {@code softmax}, if it has exactly the shape in the class comment. */
+    private static Optional<Block> match(OnnxGraph graph, OnnxNode softmax) {
         long axis = softmax.intAttribute("axis").orElse(-1L);
         OnnxNode maskAdd = single(graph, softmax.input(0), "Add").orElse(null);
         List<OnnxNode> readers = graph.consumers(softmax.outputs().get(0));
         if ((axis != -1 && axis != 3) || maskAdd == null || readers.size() != 1 || !readers.get(0).is("MatMul")
                 || graph.uses(softmax.outputs().get(0)) != 1) {
-            return false;
+            return Optional.empty();
         }
         OnnxNode context = readers.get(0);
         OnnxNode scores = null;
-        Mask mask = null;
+        AttentionMask mask = null;
         for (int i = 0; i < 2 && scores == null; i++) {
             Optional<OnnxNode> s = graph.producer(maskAdd.input(i))
                     .filter(n -> n.isContrib("FusedMatMul") || n.is("MatMul"));
-            Optional<Mask> m = mask(graph, maskAdd.input(1 - i));
+            Optional<AttentionMask> m = AttentionMask.match(graph, maskAdd.input(1 - i));
             if (s.isPresent() && m.isPresent() && graph.uses(maskAdd.input(i)) == 1) {
                 scores = s.get();
                 mask = m.get();
             }
         }
         if (scores == null || !plainProduct(scores) || context.input(0).equals(context.input(1))) {
-            return false;
+            return Optional.empty();
         }
         Optional<Projection> q = projection(graph, scores.input(0), new long[] { 0, 2, 1, 3 });
         Optional<Projection> k = projection(graph, scores.input(1), new long[] { 0, 2, 3, 1 });
@@ -80,41 +91,43 @@ final class AttentionFusion {
                 .filter(t -> Arrays.equals(t.intsAttribute("perm").orElse(null), new long[] { 0, 2, 1, 3 }));
         Optional<OnnxNode> flatten = merge.flatMap(t -> onlyReader(graph, t, "Reshape"));
         if (q.isEmpty() || k.isEmpty() || v.isEmpty() || flatten.isEmpty() || !same(q.get(), k.get(), v.get())) {
-            return false;
+            return Optional.empty();
         }
-        long[] heads = q.get().heads();
-        int hidden = q.get().bias().length;
         Optional<long[]> flat = reshapeTarget(graph, flatten.get());
-        if ((maskSource[0] != null && !maskSource[0].equals(mask.input())) || flat.isEmpty() || flat.get().length != 3
-                || flat.get()[0] != 0 || (flat.get()[1] != 0 && flat.get()[1] != -1) || flat.get()[2] != hidden) {
-            return false;
+        if (flat.isEmpty() || flat.get().length != 3 || flat.get()[0] != 0 || (flat.get()[1] != 0 && flat.get()[1] != -1)
+                || flat.get()[2] != q.get().bias().length) {
+            return Optional.empty();
         }
+        return Optional.of(new Block(softmax, maskAdd, scores, mask, context, q.get(), k.get(), v.get(), merge.get(),
+                flatten.get()));
+    }
 
+    /** One Attention node (and, before the first, the mask's cast to int32) in place of the matched block. */
+    private static void rewrite(OnnxGraph graph, Block b, int index) {
         String name = "triage/attention_" + index;
-        long rows = q.get().weight().length / hidden;
-        float[] packed = packColumns(q.get().weight(), k.get().weight(), v.get().weight(), hidden);
+        int hidden = b.q().bias().length;
+        long rows = b.q().weight().length / hidden;
+        float[] packed = packColumns(b.q().weight(), b.k().weight(), b.v().weight(), hidden);
         graph.add(OnnxGraph.floatInitializer(name + "/qkv_weight", new long[] { rows, 3L * hidden }, packed));
         graph.add(OnnxGraph.floatInitializer(name + "/qkv_bias", new long[] { 3L * hidden },
-                concat(q.get().bias(), k.get().bias(), v.get().bias())));
-        float scale = scores.isContrib("FusedMatMul") ? scores.floatAttribute("alpha").orElse(1f) : 1f;
+                concat(b.q().bias(), b.k().bias(), b.v().bias())));
+        float scale = b.scores().isContrib("FusedMatMul") ? b.scores().floatAttribute("alpha").orElse(1f) : 1f;
         NodeProto attention = OnnxGraph.contribNode("Attention", name,
-                List.of(q.get().matMul().input(0), name + "/qkv_weight", name + "/qkv_bias", MASK_INT32),
-                flatten.get().outputs().get(0), OnnxGraph.intAttribute("num_heads", heads[2]),
-                OnnxGraph.floatAttribute("scale", scale), OnnxGraph.floatAttribute("mask_filter_value", mask.filter()));
+                List.of(b.q().matMul().input(0), name + "/qkv_weight", name + "/qkv_bias", MASK_INT32),
+                b.flatten().outputs().get(0), OnnxGraph.intAttribute("num_heads", b.q().heads()[2]),
+                OnnxGraph.floatAttribute("scale", scale), OnnxGraph.floatAttribute("mask_filter_value", b.mask().filter()));
         List<NodeProto> replacement = List.of(attention);
         if (index == 0) {
             // Attention takes the raw [batch, seq] mask as int32; cast it once, before the first block.
-            maskSource[0] = mask.input();
-            NodeProto cast = OnnxGraph.onnxNode("Cast", MASK_INT32, List.of(mask.input()), MASK_INT32,
+            NodeProto cast = OnnxGraph.onnxNode("Cast", MASK_INT32, List.of(b.mask().input()), MASK_INT32,
                     OnnxGraph.intAttribute("to", TensorProto.DataType.INT32_VALUE));
             replacement = List.of(cast, attention);
         }
-        for (Projection p : List.of(q.get(), k.get(), v.get())) {
+        for (Projection p : List.of(b.q(), b.k(), b.v())) {
             List.of(p.matMul(), p.add(), p.reshape(), p.transpose()).forEach(graph::remove);
         }
-        List.of(scores, maskAdd, softmax, context, merge.get()).forEach(graph::remove);
-        graph.replace(flatten.get(), replacement);
-        return true;
+        List.of(b.scores(), b.maskAdd(), b.softmax(), b.context(), b.merge()).forEach(graph::remove);
+        graph.replace(b.flatten(), replacement);
     }
 
     /** No transposes inside the product: only FusedMatMul's alpha is carried over. */
@@ -162,58 +175,6 @@ final class AttentionFusion {
         return List.of(k, v).stream().allMatch(p -> p.matMul().input(0).equals(q.matMul().input(0))
                 && p.weight().length == q.weight().length && p.bias().length == q.bias().length
                 && Arrays.equals(p.heads(), q.heads()));
-    }
-
-    /** {@code Mul(Sub(1, Cast<float>(Unsqueeze chain of a graph input to [B,1,1,S])), filter)}, either order. */
-    private static Optional<Mask> mask(OnnxGraph graph, String value) {
-        Optional<OnnxNode> mul = graph.producer(value).filter(n -> n.is("Mul"));
-        if (mul.isEmpty()) {
-            return Optional.empty();
-        }
-        for (int i = 0; i < 2; i++) {
-            Optional<Float> filter = graph.initializer(mul.get().input(i)).flatMap(OnnxInitializer::scalar);
-            Optional<OnnxNode> sub = graph.producer(mul.get().input(1 - i)).filter(n -> n.is("Sub"));
-            if (filter.isEmpty() || filter.get() > -1e4f || sub.isEmpty() || graph.initializer(sub.get().input(0))
-                    .flatMap(OnnxInitializer::scalar).filter(one -> one == 1f).isEmpty()) {
-                continue;
-            }
-            Optional<String> input = expandedMask(graph, sub.get().input(1));
-            if (input.isPresent()) {
-                return Optional.of(new Mask(filter.get(), input.get()));
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Walks Cast-to-float and Unsqueeze back to a graph input, checking they make [B, S] into [B, 1, 1, S]. */
-    private static Optional<String> expandedMask(OnnxGraph graph, String value) {
-        List<Long> inserted = new ArrayList<>();
-        boolean castToFloat = false;
-        String current = value;
-        for (int depth = 0; depth < 6 && !graph.isGraphInput(current); depth++) {
-            Optional<OnnxNode> node = graph.producer(current);
-            if (node.isEmpty()) {
-                return Optional.empty();
-            }
-            if (node.get().is("Cast")) {
-                castToFloat |= node.get().intAttribute("to").orElse(0L) == TensorProto.DataType.FLOAT_VALUE;
-            } else if (node.get().is("Unsqueeze")) {
-                Optional<long[]> axes = node.get().intsAttribute("axes")
-                        .or(() -> graph.initializer(node.get().input(1)).flatMap(OnnxInitializer::int64s));
-                if (axes.isEmpty()) {
-                    return Optional.empty();
-                }
-                for (int a = axes.get().length - 1; a >= 0; a--) {
-                    inserted.add(0, axes.get()[a]);
-                }
-            } else {
-                return Optional.empty();
-            }
-            current = node.get().input(0);
-        }
-        boolean toBatchHeadsQuerySeq = inserted.equals(List.of(1L, 2L));
-        return graph.isGraphInput(current) && castToFloat && toBatchHeadsQuerySeq ? Optional.of(current)
-                : Optional.empty();
     }
 
     /** The one node reading {@code node}'s one output, if it is of {@code opType}. */
