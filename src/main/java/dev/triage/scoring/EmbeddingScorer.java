@@ -47,6 +47,20 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         this.prototypes = prototypes;
     }
 
+    /** Sentence vectors with the number of tokens the model read for them. */
+    public record Embedded(float[][] vectors, int tokens) {
+    }
+
+    /**
+     * The texts' sentence vectors (L2-normalised, as the model pools them) in input order, on the same batch
+     * runner, pool and deadline as classification; texts are cut at the model's max length.
+     */
+    public Embedded embed(List<String> texts) {
+        List<Encoded> sequences = texts.stream().map(tokenizer::encode).toList();
+        int tokens = sequences.stream().mapToInt(Encoded::length).sum();
+        return new Embedded(runner.run(sequences), tokens);
+    }
+
     /** For metrics. */
     public Cache<?, ?> cache() {
         return vectorCache;

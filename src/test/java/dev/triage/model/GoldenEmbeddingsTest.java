@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,9 +29,6 @@ class GoldenEmbeddingsTest {
 
     /** Observed 1 - cosine ~ 2e-11 (the golden file's 6-decimal rounding); the API contract is 0.9999. */
     static final double FP32_MIN_COSINE = 0.999999;
-
-    @TempDir
-    Path fusedGraphs;
 
     @ParameterizedTest
     @ValueSource(strings = { "all-minilm-l6-v2", "all-minilm-l6-v2-q", "bge-small-en-v15", "bge-small-en-v15-q" })
@@ -54,7 +50,7 @@ class GoldenEmbeddingsTest {
     void fp32VectorsEqualTransformersJsAloneAndInOnePaddedBatch(String name) throws Exception {
         Golden golden = Golden.read(name);
         ModelSpec spec = embedded(name);
-        try (OnnxModel model = OnnxModel.open(spec, Optional.of(WorkDir.of(fusedGraphs)));
+        try (OnnxModel model = OnnxModel.open(spec);
                 TextTokenizer tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), false)) {
             List<Encoded> rows = golden.texts.stream().map(tokenizer::encode).toList();
             float[][] batched = model.run(rows, new InferenceScratch());
@@ -77,7 +73,7 @@ class GoldenEmbeddingsTest {
         Golden golden = Golden.read(name);
         ModelSpec spec = embedded(name);
         double sum = 0;
-        try (OnnxModel model = OnnxModel.open(spec, Optional.of(WorkDir.of(fusedGraphs)));
+        try (OnnxModel model = OnnxModel.open(spec);
                 TextTokenizer tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), false)) {
             for (int s = 0; s < golden.texts.size(); s++) {
                 float[] alone = model.run(List.of(tokenizer.encode(golden.texts.get(s))), new InferenceScratch())[0];
