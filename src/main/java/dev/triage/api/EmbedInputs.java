@@ -26,6 +26,11 @@ final class EmbedInputs {
      * classify: a request over the limit is refused at the first item past it, before it becomes a tree.
      */
     static void scan(byte[] body, String field, int maxTexts) {
+        scan(body, field, maxTexts, OTHER_VALUES);
+    }
+
+    /** @param otherValues JSON values the request may hold besides the texts */
+    static void scan(byte[] body, String field, int maxTexts, int otherValues) {
         int depth = 0;
         int items = 0;
         long values = 0;
@@ -40,8 +45,8 @@ final class EmbedInputs {
                     throw new TriageException(TriageException.Kind.TOO_LARGE, field, "batch size > maximum "
                             + "allowed batch size " + maxTexts + " (split the batch)", null);
                 }
-                if (++values > maxTexts + OTHER_VALUES) {
-                    throw TriageException.badInput(null, "request holds more than " + (maxTexts + OTHER_VALUES)
+                if (++values > maxTexts + otherValues) {
+                    throw TriageException.badInput(null, "request holds more than " + (maxTexts + otherValues)
                             + " JSON values; no request within the limits has that many");
                 }
                 if (token.isStructStart()) {

@@ -5,24 +5,16 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.Function;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import dev.triage.config.TriageConfig;
 import dev.triage.service.EmbeddingService;
 import dev.triage.service.EmbeddingService.EmbedCommand;
 import dev.triage.service.EmbeddingService.Embeddings;
 import dev.triage.service.TriageException;
-import io.quarkus.runtime.configuration.MemorySize;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The embedding routes in the shapes existing clients speak: {@code POST /embed} (HF TEI) and
@@ -32,6 +24,8 @@ public class EmbeddingRoutes {
 
     static final String TEI_PATH = "/embed";
     static final String OPENAI_PATH = "/v1/embeddings";
+    /** The served model and limits, as TEI's /info describes its model. */
+    static final String INFO_PATH = "/info";
 
     @Inject
     EmbeddingService service;
@@ -43,40 +37,9 @@ public class EmbeddingRoutes {
     TriageConfig config;
 
     void install(@Observes Router router) {
-        long maxBody = ConfigProvider.getConfig().getValue("quarkus.http.limits.max-body-size", MemorySize.class)
-                .asLongValue();
-        route(router, TEI_PATH, ErrorShape.TEI, maxBody, this::tei);
-        route(router, OPENAI_PATH, ErrorShape.OPENAI, maxBody, this::openAi);
-    }
-
-    private void route(Router router, String path, ErrorShape shape, long maxBody, Function<byte[], Object> answer) {
-        router.route(path).order(RequestGuard.ORDER).handler(ctx -> {
-            if (ctx.request().method() != HttpMethod.POST) {
-                ctx.response().putHeader("Allow", "POST");
-                shape.reply(ctx, new TriageException(TriageException.Kind.METHOD_NOT_ALLOWED, null, "method "
-                        + ctx.request().method() + " is not allowed: POST a JSON body to " + path, null));
-                return;
-            }
-            String type = RequestGuard.mediaType(ctx.request().getHeader("Content-Type"));
-            if (!type.equals("application/json")) {
-                shape.reply(ctx, TriageException.unsupportedMediaType("Content-Type", (type.isEmpty()
-                        ? "no Content-Type" : "unsupported Content-Type '" + type + "'") + ": use application/json"));
-                return;
-            }
-            ctx.next();
-        });
-        router.post(path).order(RequestGuard.ORDER).handler(BodyHandler.create(false).setBodyLimit(maxBody));
-        router.post(path).order(RequestGuard.ORDER).handler(ctx -> {
-            byte[] body = ctx.body() == null || ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
-            threads.executor().execute(() -> {
-                try {
-                    Object reply = answer.apply(body);
-                    ctx.response().putHeader("Content-Type", "application/json").end(Json.encode(reply));
-                } catch (RuntimeException e) {
-                    shape.reply(ctx, e);
-                }
-            });
-        });
+        JsonRoute.post(router, TEI_PATH, ErrorShape.TEI, threads.executor(), this::tei);
+        JsonRoute.post(router, OPENAI_PATH, ErrorShape.OPENAI, threads.executor(), this::openAi);
+        JsonRoute.get(router, INFO_PATH, ErrorShape.TRIAGE, service::info);
     }
 
     /** TEI: a list of vectors, one per input, even for one string. */

@@ -15,6 +15,22 @@ import io.vertx.ext.web.RoutingContext;
  */
 enum ErrorShape {
 
+    /** Triage's own {@code {"error", "field"}} (HF's Inference API answers {@code {"error"}} too). */
+    TRIAGE {
+        @Override
+        int status(TriageException.Kind kind) {
+            return ErrorReplies.status(kind);
+        }
+
+        @Override
+        Object body(TriageException e, int status) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", e.getMessage());
+            e.field().ifPresent(f -> body.put("field", f));
+            return body;
+        }
+    },
+
     TEI {
         @Override
         int status(TriageException.Kind kind) {

@@ -37,6 +37,11 @@ public class EmbeddingService {
     @Inject
     TriageMetrics metrics;
 
+    /** The served model and limits; {@link TriageException.Kind#NOT_READY} until it is loaded. */
+    public ServingInfo info() {
+        return ServingInfo.of(classification.serving(), config);
+    }
+
     public Embeddings embed(EmbedCommand command) {
         Stack stack = classification.serving();
         String model = stack.model().spec().name();

@@ -165,6 +165,18 @@ class EmbeddingRoutesTest {
         given().contentType(ContentType.TEXT).body("hello").post("/embed").then().statusCode(415);
     }
 
+    @Test
+    void infoDescribesTheServedModel() {
+        given().get("/info").then().statusCode(200)
+                .body("model", equalTo("all-minilm-l6-v2")).body("kind", equalTo("embedding"))
+                .body("dimensions", equalTo(384)).body("max_tokens", equalTo(256))
+                .body("pooling", equalTo("mean")).body("quantized", equalTo(false))
+                .body("limits.max_texts", equalTo(2048)).body("limits.max_batch_size", equalTo(8))
+                .body("workers", org.hamcrest.Matchers.greaterThan(0))
+                .body("onnxruntime_version", org.hamcrest.Matchers.startsWith("1."));
+        given().post("/info").then().statusCode(405).header("Allow", "GET");
+    }
+
     private static float[] floats(List<Number> values) {
         float[] out = new float[values.size()];
         for (int d = 0; d < out.length; d++) {
