@@ -88,6 +88,7 @@ public class ErrorReplies {
             case MODEL_FAILURE -> 500;
             case TOO_LARGE -> 413;
             case WRONG_MODEL -> 422;
+            case UNAUTHORIZED -> 401;
         };
     }
 

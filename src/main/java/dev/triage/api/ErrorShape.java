@@ -45,7 +45,7 @@ enum ErrorShape {
         @Override
         Object body(TriageException e, int status) {
             String type = switch (e.kind()) {
-                case BAD_INPUT, TOO_LARGE, METHOD_NOT_ALLOWED, UNSUPPORTED_MEDIA_TYPE -> "validation";
+                case BAD_INPUT, TOO_LARGE, METHOD_NOT_ALLOWED, UNSUPPORTED_MEDIA_TYPE, UNAUTHORIZED -> "validation";
                 case OVERLOADED, DEADLINE -> "overloaded";
                 case NOT_READY -> "unhealthy";
                 case WRONG_MODEL, MODEL_FAILURE -> "backend";
@@ -75,6 +75,7 @@ enum ErrorShape {
                 case NOT_READY -> "model_not_ready";
                 case WRONG_MODEL -> "model_not_supported";
                 case TOO_LARGE -> "context_length_exceeded";
+                case UNAUTHORIZED -> "invalid_api_key";
                 default -> null;
             });
             return Map.of("error", error);

@@ -28,7 +28,9 @@ public class TriageException extends RuntimeException {
         /** A text is longer than the model reads and the caller asked not to cut it. */
         TOO_LARGE,
         /** The loaded model cannot do what was asked (an NLI model has no sentence vectors). */
-        WRONG_MODEL
+        WRONG_MODEL,
+        /** The API key is missing or wrong. */
+        UNAUTHORIZED
     }
 
     private final Kind kind;
