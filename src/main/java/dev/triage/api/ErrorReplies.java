@@ -86,6 +86,9 @@ public class ErrorReplies {
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case OVERLOADED, DEADLINE, NOT_READY -> 503;
             case MODEL_FAILURE -> 500;
+            case TOO_LARGE -> 413;
+            case WRONG_MODEL -> 422;
+            case UNAUTHORIZED -> 401;
         };
     }
 

@@ -69,7 +69,8 @@ final class Cli {
         String hint = switch (failure.kind()) {
             case DEADLINE -> " (one step classifies --chunk documents: use a smaller --chunk, or raise "
                     + "triage.batch.deadline)";
-            case BAD_INPUT, OVERLOADED, NOT_READY, MODEL_FAILURE, METHOD_NOT_ALLOWED, UNSUPPORTED_MEDIA_TYPE -> "";
+            case BAD_INPUT, OVERLOADED, NOT_READY, MODEL_FAILURE, METHOD_NOT_ALLOWED, UNSUPPORTED_MEDIA_TYPE, TOO_LARGE,
+                    WRONG_MODEL, UNAUTHORIZED -> "";
         };
         return (failure.kind() == TriageException.Kind.BAD_INPUT ? "" : "failed: ") + where + failure.getMessage()
                 + hint;

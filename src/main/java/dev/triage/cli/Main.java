@@ -48,6 +48,8 @@ public final class Main {
         properties.put("quarkus.http.host-enabled", "false");
         properties.put("quarkus.log.console.stderr", "true");
         properties.put("quarkus.shutdown.delay", "0s");
+        // Quarkus' start/stop INFO lines are noise before --help or a command's output; warnings still show.
+        properties.put("quarkus.log.category.\"io.quarkus\".level", "WARN");
         return Map.copyOf(properties);
     }
 }

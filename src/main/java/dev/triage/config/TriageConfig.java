@@ -22,6 +22,12 @@ public interface TriageConfig {
 
     Limits limits();
 
+    /**
+     * A bearer token every route but health and metrics requires (Authorization: Bearer ...); unset = open.
+     * Set it (from a Secret: TRIAGE_API_KEY) whenever the service is reachable by anyone but its intended callers.
+     */
+    Optional<String> apiKey();
+
     /** On shutdown, how long queued and running micro-batches may take to finish. */
     @WithDefault("20s")
     Duration shutdownDrain();

@@ -71,6 +71,16 @@ public final class OnnxModel implements AutoCloseable {
         return spec;
     }
 
+    /** Vector width (embedding) or label count (NLI); -1 where the graph leaves it symbolic. */
+    public int width() {
+        return signature.width();
+    }
+
+    /** The ONNX Runtime the models run on. */
+    public static String runtimeVersion() {
+        return NativeSetup.ortEnvironment().getVersion();
+    }
+
     public ModelKind kind() {
         return kind;
     }

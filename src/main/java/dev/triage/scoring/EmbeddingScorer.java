@@ -62,6 +62,20 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         this.textCache = textCacheSize > 0 ? Caffeine.newBuilder().maximumSize(textCacheSize).<String, float[]>build() : null;
     }
 
+    /** Sentence vectors with the number of tokens the model read for them. */
+    public record Embedded(float[][] vectors, int tokens) {
+    }
+
+    /**
+     * The texts' sentence vectors (L2-normalised, as the model pools them) in input order, on the same batch
+     * runner, pool and deadline as classification; texts are cut at the model's max length.
+     */
+    public Embedded embed(List<String> texts) {
+        List<Encoded> sequences = texts.stream().map(tokenizer::encode).toList();
+        int tokens = sequences.stream().mapToInt(Encoded::length).sum();
+        return new Embedded(runner.run(sequences), tokens);
+    }
+
     /** For metrics. */
     public Cache<?, ?> cache() {
         return vectorCache;
@@ -74,7 +88,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
 
     @Override
     public List<Classification> classify(ClassifyCommand command) {
-        Embedded embedded = embed(command);
+        RequestVectors embedded = vectors(command);
         List<Classification> results = new ArrayList<>(embedded.texts().length);
         for (float[] text : embedded.texts()) {
             results.add(text == null ? blank(command) : Classification.ranked(command.labelNames(), score(text,
@@ -85,7 +99,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
 
     @Override
     public double[][] strengths(ClassifyCommand command) {
-        Embedded embedded = embed(command);
+        RequestVectors embedded = vectors(command);
         double[][] strengths = new double[embedded.texts().length][];
         for (int t = 0; t < strengths.length; t++) {
             strengths[t] = embedded.texts()[t] == null ? null : cosines(embedded.texts()[t], embedded.labels());
@@ -94,10 +108,10 @@ public final class EmbeddingScorer implements ZeroShotScorer {
     }
 
     /** Text vectors (null for a blank text) and the real labels' vectors. */
-    private record Embedded(float[][] texts, float[][] labels) {
+    private record RequestVectors(float[][] texts, float[][] labels) {
     }
 
-    private Embedded embed(ClassifyCommand command) {
+    private RequestVectors vectors(ClassifyCommand command) {
         List<String> texts = command.texts();
         // Every vector this request needs that is not cached: label parts, then texts, in one pool run.
         Map<String, String> missing = new LinkedHashMap<>(); // cache key -> text to embed
@@ -139,7 +153,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
                 textCache.put(Sha256.hex(texts.get(t)), textVectors[t]);
             }
         }
-        return new Embedded(textVectors, labelVectors);
+        return new RequestVectors(textVectors, labelVectors);
     }
 
     /** The texts a label's vector is made of, by cache key. */

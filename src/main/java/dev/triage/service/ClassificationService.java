@@ -33,17 +33,14 @@ public class ClassificationService {
 
     /** On the serving stack; {@link TriageException.Kind#NOT_READY} until it is loaded. */
     public ClassifyResponse classify(ClassificationRequest request) {
-        Stack stack = engine.loaded().orElseThrow(() -> new TriageException(TriageException.Kind.NOT_READY, null,
-                engine.failure().map(f -> "model failed to load: " + f).orElse("model is still loading"),
-                LOADING_RETRY_AFTER));
-        return classify(request, stack);
+        return classify(request, serving());
     }
 
     /** On the given stack (bench runs pools of other sizes on the serving model). */
     public ClassifyResponse classify(ClassificationRequest request, Stack stack) {
         ClassifyCommand command = command(request, stack);
         long start = System.nanoTime();
-        ClassifyResponse response = failuresMapped(() -> new ClassifyResponse(stack.model().spec().name(),
+        ClassifyResponse response = onPool(() -> new ClassifyResponse(stack.model().spec().name(),
                 stack.scorer().classify(command), stack.scorer().notes(command)));
         metrics.recordRequest(command.texts().size(), Duration.ofNanos(System.nanoTime() - start));
         return response;
@@ -55,13 +52,20 @@ public class ClassificationService {
      */
     public double[][] strengths(ClassificationRequest request, Stack stack) {
         ClassifyCommand command = command(request, stack);
-        return failuresMapped(() -> stack.scorer().strengths(command));
+        return onPool(() -> stack.scorer().strengths(command));
     }
 
-    /** What the batch and pool failures mean to a caller. */
-    private static <T> T failuresMapped(Supplier<T> scoring) {
+    /** The loaded stack; {@link TriageException.Kind#NOT_READY} while loading or after a failed load. */
+    Stack serving() {
+        return engine.loaded().orElseThrow(() -> new TriageException(TriageException.Kind.NOT_READY, null,
+                engine.failure().map(f -> "model failed to load: " + f).orElse("model is still loading"),
+                LOADING_RETRY_AFTER));
+    }
+
+    /** Runs work on the pool; what its failures mean to a caller, for every operation alike. */
+    static <T> T onPool(Supplier<T> work) {
         try {
-            return scoring.get();
+            return work.get();
         } catch (PoolSaturatedException e) {
             throw new TriageException(TriageException.Kind.OVERLOADED, null, "overloaded: " + e.getMessage(),
                     e.retryAfterSeconds());

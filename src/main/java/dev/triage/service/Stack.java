@@ -1,5 +1,6 @@
 package dev.triage.service;
 
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
@@ -29,7 +30,7 @@ import dev.triage.scoring.ZeroShotScorer;
  * application, {@code triage bench} (which adds pools of other sizes) and tests all get theirs from here.
  */
 public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, ZeroShotScorer scorer,
-        long loadMillis, Wiring wiring) implements AutoCloseable {
+        Optional<EmbeddingScorer> embedder, long loadMillis, Wiring wiring) implements AutoCloseable {
 
     /** What the scorers are built from, besides the model: settings and where measurements go. */
     public record Wiring(TriageConfig config, IntConsumer tokensPerRun, CachingScorer.Listener cacheListener,
@@ -55,8 +56,8 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
         try {
             tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), model.kind() == ModelKind.NLI);
             InferencePool pool = newPool(model, config, TriageConfig.effectiveWorkers(config.pool().workers()));
-            return new Stack(model, tokenizer, pool, scorer(model, tokenizer, pool, wiring),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), wiring);
+            return assemble(model, tokenizer, pool, wiring,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         } catch (RuntimeException e) {
             if (tokenizer != null) {
                 tokenizer.close();
@@ -73,15 +74,24 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
 
     /** This model and tokenizer with a scorer wired the same way on another pool; not to be closed itself. */
     public Stack on(InferencePool other) {
-        return new Stack(model, tokenizer, other, scorer(model, tokenizer, other, wiring), loadMillis, wiring);
+        return assemble(model, tokenizer, other, wiring, loadMillis);
+    }
+
+    private static Stack assemble(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, Wiring wiring,
+            long loadMillis) {
+        ZeroShotScorer base = base(model, tokenizer, pool, wiring);
+        Optional<EmbeddingScorer> embedder = base instanceof EmbeddingScorer embedding ? Optional.of(embedding)
+                : Optional.empty();
+        return new Stack(model, tokenizer, pool, wrap(base, tokenizer, model.kind() == ModelKind.NLI, wiring),
+                embedder, loadMillis, wiring);
     }
 
     private static InferencePool newPool(OnnxModel model, TriageConfig config, int workers) {
         return new InferencePool(workers, config.pool().queueCapacity(), model::run);
     }
 
-    /** Model scorer, then long-text chunking, then (if enabled) the result cache. */
-    private static ZeroShotScorer scorer(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, Wiring wiring) {
+    /** The model's own scorer: NLI pairs, or sentence vectors (which also serve the embedding routes). */
+    private static ZeroShotScorer base(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, Wiring wiring) {
         TriageConfig config = wiring.config();
         BatchRunner runner = new BatchRunner(pool,
                 new MicroBatcher(config.batch().maxSize(), config.batch().maxTokens()), config.batch().deadline(),
@@ -101,6 +111,13 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
             wiring.cacheMetrics().accept("triage.label.vectors", embedding.cache());
             scorer = embedding;
         }
+        return scorer;
+    }
+
+    /** Long-text chunking, then (if enabled) the result cache, around the model's scorer. */
+    private static ZeroShotScorer wrap(ZeroShotScorer scorer, TextTokenizer tokenizer, boolean nli, Wiring wiring) {
+        TriageConfig config = wiring.config();
+        TriageConfig.Scoring scoring = config.scoring();
         scorer = new ChunkingScorer(scorer, tokenizer, nli, scoring.chunkOverlap(), scoring.maxChunks());
         if (config.cache().enabled()) {
             CachingScorer cached = new CachingScorer(scorer, config.cache().size(), config.cache().ttl(),

@@ -24,7 +24,13 @@ public class TriageException extends RuntimeException {
         /** The model is loading, or failed to load. */
         NOT_READY,
         /** The model failed on this request. */
-        MODEL_FAILURE
+        MODEL_FAILURE,
+        /** A text is longer than the model reads and the caller asked not to cut it. */
+        TOO_LARGE,
+        /** The loaded model cannot do what was asked (an NLI model has no sentence vectors). */
+        WRONG_MODEL,
+        /** The API key is missing or wrong. */
+        UNAUTHORIZED
     }
 
     private final Kind kind;

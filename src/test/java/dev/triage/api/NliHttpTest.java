@@ -60,4 +60,50 @@ class NliHttpTest {
             org.junit.jupiter.api.Assertions.assertTrue(scores.get(i - 1) >= scores.get(i));
         }
     }
+
+    /** HF's own request and reply shape on /zero-shot, scored as HF's pipeline scored the same model. */
+    @Test
+    void hfInferenceApiShapeRoundTripsWithThePipelinesScores() {
+        TestSupport.awaitReady();
+        JsonNode expected = NliFixture.golden().get("zero_shot").get(0);
+        List<String> labels = new ArrayList<>();
+        expected.get("candidate_labels").forEach(l -> labels.add(l.asText()));
+        String sequence = expected.get("sequence").asText();
+        for (boolean multi : new boolean[] { false, true }) {
+            JsonPath reply = given().contentType(ContentType.JSON)
+                    .body(Map.of("inputs", sequence, "parameters", Map.of("candidate_labels", labels,
+                            "multi_label", multi, "hypothesis_template", "This example is {}.")))
+                    .post("/zero-shot").then().statusCode(200)
+                    .body("sequence", equalTo(sequence)).body("labels", hasSize(3)).extract().jsonPath();
+            List<String> ranked = reply.getList("labels", String.class);
+            List<Double> scores = reply.getList("scores", Double.class);
+            JsonNode want = expected.get(multi ? "scores_multi_label" : "scores_single_label");
+            for (int i = 0; i < labels.size(); i++) {
+                assertEquals(want.get(i).asDouble(), scores.get(ranked.indexOf(labels.get(i))), 1e-4, labels.get(i));
+            }
+        }
+        given().contentType(ContentType.JSON)
+                .body(Map.of("inputs", List.of(sequence, "Pitchers and catchers report."),
+                        "parameters", Map.of("candidate_labels", labels)))
+                .post("/zero-shot").then().statusCode(200)
+                .body("$", hasSize(2)).body("[1].sequence", equalTo("Pitchers and catchers report."))
+                .body("[0].labels", hasSize(3));
+        given().contentType(ContentType.JSON).body(Map.of("inputs", sequence, "parameters", Map.of()))
+                .post("/zero-shot").then().statusCode(400)
+                .body("field", equalTo("parameters.candidate_labels"));
+    }
+
+    /** An NLI model has no sentence vectors: both embedding routes say so in their client's shape. */
+    @Test
+    void embeddingRoutesNameTheReasonAnNliModelCannotAnswer() {
+        TestSupport.awaitReady();
+        given().contentType(ContentType.JSON).body(Map.of("inputs", "hello")).post("/embed").then()
+                .statusCode(424).body("error_type", equalTo("backend"))
+                .body("error", org.hamcrest.Matchers.containsString("NLI"));
+        given().contentType(ContentType.JSON).body(Map.of("input", "hello", "model", "m")).post("/v1/embeddings")
+                .then().statusCode(400).body("error.code", equalTo("model_not_supported"))
+                .body("error.param", equalTo("model"))
+                .body("error.message", org.hamcrest.Matchers.containsString("no sentence vectors"));
+        given().get("/info").then().statusCode(200).body("kind", equalTo("nli")).body("model", equalTo("nli-tiny"));
+    }
 }
