@@ -34,7 +34,6 @@ import dev.triage.scoring.EmbeddingScorer;
 import dev.triage.scoring.NliScorer;
 import dev.triage.scoring.ZeroShotScorer;
 import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.annotations.CommandLineArguments;
 
@@ -197,14 +196,6 @@ public class Engine {
             throw new IllegalStateException("model not loaded: " + failure);
         }
         return loaded;
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        Loaded engine = loaded;
-        if (engine != null) {
-            // Quarkus has already stopped routing new requests; finish what the workers have queued.
-            engine.pool().drain(config.shutdownDrain().toMillis());
-        }
     }
 
     @PreDestroy
