@@ -20,7 +20,7 @@ public class ShutdownRefusal {
     ShutdownDrain drain;
 
     void install(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE + 1).handler(ctx -> {
+        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             if (drain.refusing() && !ctx.request().path().startsWith("/q/")) {
                 ctx.response().setStatusCode(503).putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS))
                         .putHeader("Content-Type", "application/json")
