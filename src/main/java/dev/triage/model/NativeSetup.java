@@ -1,12 +1,10 @@
 package dev.triage.model;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -14,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
@@ -32,7 +30,8 @@ import ai.onnxruntime.OrtException;
  * Without it, {@link #ortEnvironment} turns ORT's events off at run time and says so.
  * <li>ONNX Runtime's loader copies its 28 MB library out of the jar into a new temp dir at every start: ~180 ms
  * of a 1.5 s start, and 28 MB of /tmp per process. {@link #cacheOrtLibraries} copies it once into the work dir
- * and points {@code onnxruntime.native.path} at the copy.
+ * (a copy whose content differs from the jar entry's CRC-32 is made again) and points
+ * {@code onnxruntime.native.path} at the copy.
  * <li>DJL extracts its tokenizer library under {@code ENGINE_CACHE_DIR}: {@link #placeTokenizerLibrary} points
  * that at the work dir too, so a prepared work dir holds every native library a start needs.
  * </ul>
@@ -85,7 +84,7 @@ public final class NativeSetup {
         }
         try {
             String resourceDir = "/ai/onnxruntime/native/" + platform() + "/";
-            Map<String, Long> sizes = new LinkedHashMap<>();
+            Map<String, ExpectedContent> libraries = new LinkedHashMap<>();
             StringBuilder identity = new StringBuilder();
             for (String library : ORT_LIBRARIES) {
                 String file = System.mapLibraryName(library);
@@ -93,22 +92,19 @@ public final class NativeSetup {
                 if (url == null) {
                     return null; // not a jar with bundled libraries (native image, or a custom build)
                 }
-                sizes.put(file, url.openConnection().getContentLengthLong());
-                identity.append(url).append('|').append(sizes.get(file)).append('\n');
+                libraries.put(file, ExpectedContent.of(url));
+                identity.append(url).append('|').append(libraries.get(file).value()).append('\n');
             }
             String name = "ort-" + shortHash(identity.toString());
-            if (sizes.entrySet().stream().allMatch(
-                    library -> dir.preparedFile(name + "/" + library.getKey(), library.getValue()).isPresent())) {
-                Path prepared = dir.prepared().orElseThrow().resolve(name);
-                System.setProperty(ORT_NATIVE_PATH, prepared.toString());
-                return prepared;
+            Optional<Path> prepared = dir.prepared().map(p -> p.resolve(name)).filter(p -> libraries.entrySet()
+                    .stream().allMatch(library -> library.getValue().matches(p.resolve(library.getKey()))));
+            if (prepared.isPresent()) {
+                System.setProperty(ORT_NATIVE_PATH, prepared.get().toString());
+                return prepared.get();
             }
             Path target = dir.writable().resolve(name);
-            for (Map.Entry<String, Long> library : sizes.entrySet()) {
-                Path copy = target.resolve(library.getKey());
-                if (!WorkDir.isWhole(copy, library.getValue())) {
-                    extract(resourceDir + library.getKey(), copy);
-                }
+            for (Map.Entry<String, ExpectedContent> library : libraries.entrySet()) {
+                library.getValue().materialise(target.resolve(library.getKey()));
             }
             System.setProperty(ORT_NATIVE_PATH, target.toString());
             return target;
@@ -145,21 +141,6 @@ public final class NativeSetup {
                     && Files.isRegularFile(v.resolve(library)));
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    /** Writes a temp file beside the target and moves it into place, so no start ever loads a partial copy. */
-    private static void extract(String resource, Path copy) throws IOException {
-        Files.createDirectories(copy.getParent());
-        Path part = copy.resolveSibling(copy.getFileName() + "." + UUID.randomUUID() + ".part");
-        try (InputStream in = OrtEnvironment.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("no resource " + resource);
-            }
-            Files.copy(in, part);
-            Files.move(part, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(part);
         }
     }
 
