@@ -24,9 +24,11 @@ public class TriageMetrics {
     private final DistributionSummary tokens;
     private final Counter cacheHits;
     private final Counter cacheMisses;
+    private final MeterRegistry registry;
 
     @Inject
     public TriageMetrics(MeterRegistry registry, jakarta.enterprise.inject.Instance<Engine> engine) {
+        this.registry = registry;
         documents = Counter.builder("triage.documents.classified").description("Texts classified")
                 .register(registry);
         batches = Counter.builder("triage.batches.classified").description("Requests (batches) classified")
@@ -55,6 +57,12 @@ public class TriageMetrics {
         documents.increment(texts);
         batches.increment();
         latency.record(took);
+    }
+
+    /** A request refused with 503: work, memory (admission), queue, shutdown, deadline. */
+    public void recordRejection(String reason) {
+        Counter.builder("triage.requests.rejected").tag("reason", reason)
+                .description("Requests answered 503, by reason").register(registry).increment();
     }
 
     void recordCacheLookup(boolean hit) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import dev.triage.Engine;
 import dev.triage.TriageMetrics;
+import dev.triage.batch.Admission;
 import dev.triage.batch.DeadlineExceededException;
 import dev.triage.batch.InferenceFailedException;
 import dev.triage.config.TriageConfig;
@@ -27,6 +28,8 @@ public class ClassifyService {
     @Inject
     TriageMetrics metrics;
 
+    private volatile Admission admission;
+
     public ClassifyResponse classify(ClassifyRequest request) {
         Engine.Loaded loaded = engine.loaded().orElseThrow(() -> ApiException.unavailable(
                 engine.failure().map(f -> "model failed to load: " + f).orElse("model is still loading"), 5));
@@ -43,17 +46,42 @@ public class ClassifyService {
         ClassifyCommand command = new ClassifyCommand(request.texts(), request.labels(), template,
                 request.multiLabel(), request.longText());
         long start = System.nanoTime();
-        try {
+        try (Admission.Ticket ticket = admit(loaded, request)) {
             ClassifyResponse response = new ClassifyResponse(loaded.model().spec().name(),
                     loaded.scorer().classify(command), loaded.scorer().notes(command));
             metrics.recordRequest(request.texts().size(), Duration.ofNanos(System.nanoTime() - start));
             return response;
         } catch (PoolSaturatedException e) {
+            metrics.recordRejection(e.getMessage().startsWith("shutting down") ? "shutdown" : "queue");
             throw ApiException.unavailable("overloaded: " + e.getMessage(), e.retryAfterSeconds());
         } catch (DeadlineExceededException e) {
+            metrics.recordRejection("deadline");
             throw ApiException.unavailable(e.getMessage(), 1);
         } catch (InferenceFailedException e) {
             throw new ApiException(500, null, e.getMessage(), null);
         }
+    }
+
+    /** Refuses at once, before tokenizing, what would take in-flight work or memory over the bounds. */
+    private Admission.Ticket admit(Engine.Loaded loaded, ClassifyRequest request) {
+        try {
+            return admission(loaded).admit(AdmissionEstimate.of(request, loaded, config));
+        } catch (Admission.RefusedException e) {
+            metrics.recordRejection(e.reason());
+            throw ApiException.unavailable(e.getMessage(), e.retryAfterSeconds());
+        }
+    }
+
+    private Admission admission(Engine.Loaded loaded) {
+        Admission made = admission;
+        if (made == null) {
+            synchronized (this) {
+                if (admission == null) {
+                    admission = AdmissionEstimate.admission(loaded, config);
+                }
+                made = admission;
+            }
+        }
+        return made;
     }
 }

@@ -96,6 +96,12 @@ public final class InferencePool implements AutoCloseable {
         return futures;
     }
 
+    /** Seconds the workers need for this many tokens at the measured speed (1 until anything was measured). */
+    public int secondsFor(long tokens) {
+        double perCell = nanosPerCell;
+        return perCell <= 0 ? 1 : (int) Math.ceil(tokens * perCell / workers.size() / 1e9);
+    }
+
     /** A rough wait: the work ahead, at a guessed 20 ms per micro-batch per worker, at least a second. */
     private int retryAfterSeconds() {
         return Math.max(1, (int) Math.ceil(queue.size() * 0.02 / workers.size()));
