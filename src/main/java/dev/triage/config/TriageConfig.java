@@ -42,6 +42,10 @@ public interface TriageConfig {
         /** Estimated bytes that admitted requests hold (their strings, token ids and outputs). */
         @WithDefault("0")
         long maxBytes();
+
+        /** Bytes of request bodies being received and parsed at once (by Content-Length). */
+        @WithDefault("0")
+        long maxBodyBytes();
     }
 
     /** On shutdown, how long queued and running micro-batches may take to finish. */

@@ -29,7 +29,8 @@ class AdmissionHttpTest {
     public static class SmallWorkBound implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("triage.pool.workers", "1", "triage.admission.max-work-tokens", "5000");
+            return Map.of("triage.pool.workers", "1", "triage.admission.max-work-tokens", "5000",
+                    "triage.admission.max-body-bytes", "20000000");
         }
     }
 
@@ -60,5 +61,29 @@ class AdmissionHttpTest {
         assertEquals(200, http.postJson("/classify", large).status(), "capacity came back");
         String metrics = given().get("/q/metrics").asString();
         assertTrue(metrics.matches("(?s).*triage_requests_rejected_total\\{reason=\"work\"\\} [1-9].*"), metrics);
+    }
+
+    @Test
+    void bodiesBeingReceivedAreBoundedBeforeTheyAreRead() throws Exception {
+        TestSupport.awaitReady();
+        String head = "POST /classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 15000000\r\n\r\n";
+        try (java.net.Socket first = new java.net.Socket("localhost", io.restassured.RestAssured.port);
+                java.net.Socket second = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+            first.getOutputStream().write((head + "{\"texts\": [").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            first.getOutputStream().flush();
+            Thread.sleep(300);
+            second.setSoTimeout(10_000);
+            second.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            second.getOutputStream().flush();
+            StringBuilder reply = new StringBuilder();
+            byte[] buffer = new byte[1024];
+            for (int n; !reply.toString().endsWith("}") && (n = second.getInputStream().read(buffer)) > 0;) {
+                reply.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertTrue(reply.toString().startsWith("HTTP/1.1 503"), reply.toString());
+            assertTrue(reply.toString().contains("Retry-After")
+                    && reply.toString().contains("triage.admission.max-body-bytes"), reply.toString());
+        }
     }
 }
