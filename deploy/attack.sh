@@ -5,7 +5,7 @@
 # Checks: the process stays up; every reply is 200, a 4xx or 503 + Retry-After; the normal request afterwards
 # succeeds; the server closes stalled uploads within triage.http.body-timeout (+10 s slack). Prints peak RSS.
 # Loopback only; at most ~10 minutes. A benchmark-class load: run it under flock /tmp/triage-bench.lock.
-#   deploy/attack.sh [PORT]        (default 18089; work dir target/attack-work)
+#   deploy/attack.sh [PORT]        (default 18089; work dir target/attack-work; ATTACK_TINY=skip skips the first)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/java-home.sh"

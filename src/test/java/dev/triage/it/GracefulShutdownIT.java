@@ -69,9 +69,10 @@ class GracefulShutdownIT {
         String body = json.writeValueAsString(Map.of("texts", texts, "labels", List.of("motorcycles", "baseball")));
         Duration delay = Duration.ofSeconds(1);
         Duration httpTimeout = Duration.ofSeconds(8);
+        // Admission would refuse the 2nd to 4th request at once; here they are to be queued when SIGTERM comes.
         try (PackagedApp app = PackagedApp.start(Map.of("TRIAGE_POOL_WORKERS", "1",
                 "QUARKUS_SHUTDOWN_DELAY", delay.toSeconds() + "s", "QUARKUS_SHUTDOWN_TIMEOUT",
-                httpTimeout.toSeconds() + "s"))) {
+                httpTimeout.toSeconds() + "s", "TRIAGE_ADMISSION_MAX_WORK_TOKENS", "100000000"))) {
             app.awaitReady(Duration.ofSeconds(60));
             List<CompletableFuture<HttpResponse<String>>> replies = new java.util.ArrayList<>();
             for (int i = 0; i < 4; i++) {
