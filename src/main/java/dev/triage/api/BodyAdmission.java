@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
-import dev.triage.TriageMetrics;
+import dev.triage.service.TriageMetrics;
 import dev.triage.config.TriageConfig;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpVersion;

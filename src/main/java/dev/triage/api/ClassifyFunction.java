@@ -1,25 +1,25 @@
 package dev.triage.api;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.triage.config.TriageConfig;
+import dev.triage.service.ClassificationService;
+import dev.triage.service.ClassifyResponse;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
 /** The Funqy function. */
 public class ClassifyFunction {
 
-    /** Requests wait for the worker pool; a virtual thread per request makes that wait cost nothing. */
-    private static final ExecutorService REQUESTS = Executors.newVirtualThreadPerTaskExecutor();
+    @Inject
+    ClassificationService service;
 
     @Inject
-    ClassifyService service;
+    RequestThreads threads;
 
     @Inject
     TriageConfig config;
@@ -32,6 +32,6 @@ public class ClassifyFunction {
     @Funq("classify")
     public Uni<ClassifyResponse> classify(JsonNode body) {
         return Uni.createFrom().completionStage(() -> CompletableFuture.supplyAsync(
-                () -> service.classify(ClassifyRequest.from(body, config.limits())), REQUESTS));
+                () -> service.classify(ClassifyRequest.from(body, config.limits())), threads.executor()));
     }
 }

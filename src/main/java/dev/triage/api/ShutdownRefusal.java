@@ -6,7 +6,7 @@ import jakarta.inject.Inject;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 
-import dev.triage.ShutdownDrain;
+import dev.triage.service.ShutdownDrain;
 
 /**
  * Once the server drains (SIGTERM, after the readiness delay), a new request is answered 503 + Retry-After at

@@ -9,10 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.UUID;
 import java.util.zip.CRC32;
 import java.util.zip.Checksum;
 
@@ -38,7 +34,7 @@ public record ExpectedContent(URL resource, String algorithm, String value) {
                 return new ExpectedContent(resource, "CRC32", Long.toHexString(jar.getJarEntry().getCrc()));
             }
             try (InputStream in = resource.openStream()) {
-                return new ExpectedContent(resource, "SHA-256", digest(in, "SHA-256"));
+                return new ExpectedContent(resource, "SHA-256", Sha256.hex(in));
             }
         }
     }
@@ -55,45 +51,32 @@ public record ExpectedContent(URL resource, String algorithm, String value) {
         }
     }
 
-    /** {@code target} holding the expected content: kept if it does, else made again (temp file, check, move). */
+    /** {@code target} holding the expected content: kept if it does, else made again (part file, check, move). */
     public Path materialise(Path target) throws IOException {
         if (matches(target)) {
             return target;
         }
-        Files.createDirectories(target.getParent());
-        Path part = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".part");
-        try {
+        return AtomicFiles.write(target, part -> {
             try (InputStream in = resource.openStream()) {
-                Files.copy(in, part);
+                Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
             }
             if (!matches(part)) {
                 throw new IOException(resource + " does not match its " + algorithm + " " + value
                         + " (the application itself is damaged)");
             }
-            return Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(part);
-        }
+        });
     }
 
     private static String digest(InputStream in, String algorithm) throws IOException {
+        if (!algorithm.equals("CRC32")) {
+            return Sha256.hex(in);
+        }
         byte[] buffer = new byte[BUFFER];
-        if (algorithm.equals("CRC32")) {
-            Checksum crc = new CRC32();
-            for (int n; (n = in.read(buffer)) > 0;) {
-                crc.update(buffer, 0, n);
-            }
-            return Long.toHexString(crc.getValue());
+        Checksum crc = new CRC32();
+        for (int n; (n = in.read(buffer)) > 0;) {
+            crc.update(buffer, 0, n);
         }
-        try {
-            MessageDigest digest = MessageDigest.getInstance(algorithm);
-            for (int n; (n = in.read(buffer)) > 0;) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is part of every JDK", e);
-        }
+        return Long.toHexString(crc.getValue());
     }
 
     private static String fileName(URL resource) {

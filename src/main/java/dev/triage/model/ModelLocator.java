@@ -37,7 +37,7 @@ public final class ModelLocator {
         if (config.dir().isPresent()) {
             return fromDirectory(config.dir().get(), kind, config.maxLength());
         }
-        return embedded(config.name(), TriageConfig.workDir(config), kind, config.maxLength());
+        return embedded(config.name(), WorkDir.configured(config), kind, config.maxLength());
     }
 
     static Optional<ModelKind> parseKind(String kind) {

@@ -2,12 +2,8 @@ package dev.triage.model;
 
 import java.io.IOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -95,7 +91,7 @@ public final class NativeSetup {
                 libraries.put(file, ExpectedContent.of(url));
                 identity.append(url).append('|').append(libraries.get(file).value()).append('\n');
             }
-            String name = "ort-" + shortHash(identity.toString());
+            String name = "ort-" + Sha256.hex(identity.toString()).substring(0, 16);
             Optional<Path> prepared = dir.prepared().map(p -> p.resolve(name)).filter(p -> libraries.entrySet()
                     .stream().allMatch(library -> library.getValue().matches(p.resolve(library.getKey()))));
             if (prepared.isPresent()) {
@@ -151,15 +147,6 @@ public final class NativeSetup {
         String osPart = os.contains("linux") ? "linux" : os.contains("mac") ? "osx" : os.contains("win") ? "win" : os;
         String archPart = arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch;
         return osPart + "-" + archPart;
-    }
-
-    private static String shortHash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     private static void setIfAbsent(String key, String value) {

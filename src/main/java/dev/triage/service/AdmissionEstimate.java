@@ -1,12 +1,11 @@
-package dev.triage.api;
+package dev.triage.service;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.triage.Engine;
 import dev.triage.batch.Admission;
 import dev.triage.config.TriageConfig;
-import dev.triage.model.ModelKind;
+import dev.triage.scoring.ClassifyCommand;
 import dev.triage.scoring.LabelSpec;
 import dev.triage.scoring.LongText;
 
@@ -23,26 +22,25 @@ final class AdmissionEstimate {
     private AdmissionEstimate() {
     }
 
-    static Admission admission(Engine.Loaded loaded, TriageConfig config) {
+    static Admission admission(Stack stack, TriageConfig config) {
         long tokens = config.admission().maxWorkTokens() > 0 ? config.admission().maxWorkTokens()
-                : TOKENS_PER_WORKER * loaded.pool().size();
+                : TOKENS_PER_WORKER * stack.pool().size();
         long bytes = config.admission().maxBytes() > 0 ? config.admission().maxBytes()
                 : (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE);
-        return new Admission(tokens, bytes, loaded.pool()::secondsFor);
+        return new Admission(tokens, bytes, stack.pool()::secondsFor);
     }
 
-    static Admission.Work of(ClassifyRequest request, Engine.Loaded loaded, TriageConfig config) {
-        int maxTokens = loaded.tokenizer().maxLength();
-        int windows = request.longText() == LongText.CHUNK ? config.scoring().maxChunks() : 1;
-        Admission.Work texts = Admission.Work.of(request.texts(), maxTokens, windows, OUTPUT_BYTES);
+    static Admission.Work of(ClassifyCommand command, Stack stack, TriageConfig config) {
+        int maxTokens = stack.tokenizer().maxLength();
+        int windows = command.longText() == LongText.CHUNK ? config.scoring().maxChunks() : 1;
+        Admission.Work texts = Admission.Work.of(command.texts(), maxTokens, windows, OUTPUT_BYTES);
         List<String> labelTexts = new ArrayList<>();
-        for (LabelSpec label : request.labels()) {
+        for (LabelSpec label : command.labels()) {
             labelTexts.add(label.name());
             label.description().ifPresent(labelTexts::add);
             labelTexts.addAll(label.examples());
         }
         Admission.Work labels = Admission.Work.of(labelTexts, maxTokens, 1, OUTPUT_BYTES);
-        return loaded.model().kind() == ModelKind.NLI ? texts.times(request.labels().size()).plus(labels)
-                : texts.plus(labels);
+        return stack.nli() ? texts.times(command.labels().size()).plus(labels) : texts.plus(labels);
     }
 }

@@ -1,4 +1,4 @@
-package dev.triage;
+package dev.triage.service;
 
 import java.time.Duration;
 import java.util.Optional;
