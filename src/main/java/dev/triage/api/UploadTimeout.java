@@ -6,6 +6,7 @@ import java.util.Map;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import dev.triage.config.TriageConfig;
@@ -23,12 +24,19 @@ import io.vertx.ext.web.Router;
 public class UploadTimeout {
 
     private static final Logger LOG = Logger.getLogger(UploadTimeout.class);
+    /**
+     * What a request does besides waiting for its pool run (bounded by triage.batch.deadline): parse, admit,
+     * tokenize up to max-texts texts on contended cores, score and write the answer.
+     */
+    static final Duration SERVING_MARGIN = Duration.ofSeconds(60);
 
     @Inject
     TriageConfig config;
 
     /** Before Quarkus's body handler (Integer.MIN_VALUE + 1), which would otherwise wait for the whole body. */
     void install(@Observes Router router) {
+        requireIdleTimeoutAboveServing(ConfigProvider.getConfig().getOptionalValue("quarkus.http.idle-timeout",
+                Duration.class).orElse(Duration.ofMinutes(30)), config.batch().deadline());
         Duration bodyTimeout = config.http().bodyTimeout();
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             HttpServerRequest request = ctx.request();
@@ -55,5 +63,18 @@ public class UploadTimeout {
             }
             ctx.next();
         });
+    }
+
+    /**
+     * The idle timeout also closes a connection whose request is being served (it sends nothing meanwhile), so it
+     * must outlast the longest a request may take: the deadline plus {@link #SERVING_MARGIN}. Refused at start.
+     */
+    static void requireIdleTimeoutAboveServing(Duration idleTimeout, Duration deadline) {
+        Duration needed = deadline.plus(SERVING_MARGIN);
+        if (idleTimeout.compareTo(needed) < 0) {
+            throw new IllegalStateException("quarkus.http.idle-timeout (" + idleTimeout.toSeconds() + " s) must be "
+                    + "at least triage.batch.deadline + " + SERVING_MARGIN.toSeconds() + " s (" + needed.toSeconds()
+                    + " s): a connection is silent while its request is served, and would be closed unanswered");
+        }
     }
 }
