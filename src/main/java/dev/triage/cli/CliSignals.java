@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.quarkus.runtime.Quarkus;
+
 import sun.misc.Signal;
 
 /**
@@ -38,6 +40,14 @@ final class CliSignals {
                 }
             });
         }
+    }
+
+    /**
+     * Server mode: SIGTERM asks Quarkus to stop (readiness delay, drain, HTTP timeout, as for any stop) with exit
+     * status 0; the JVM's own handler would run the same shutdown but exit 143, which reads as a failure.
+     */
+    static void stopServerOnTerm() {
+        Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
     }
 
     /** The signal that interrupted the run, if one did. */

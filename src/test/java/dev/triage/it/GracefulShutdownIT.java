@@ -54,6 +54,7 @@ class GracefulShutdownIT {
             assertTrue(app.process.waitFor(60, TimeUnit.SECONDS), "process did not exit after SIGTERM");
             String log = app.output();
             assertTrue(log.contains("stopped in"), "Quarkus did not shut down cleanly:\n" + log);
+            assertEquals(0, app.process.exitValue(), "a graceful SIGTERM exits 0:\n" + log);
         }
     }
 
@@ -107,6 +108,7 @@ class GracefulShutdownIT {
             String log = app.output();
             assertTrue(app.process.exitValue() != 134 && !log.contains("SIGSEGV"), "crashed:\n" + log);
             assertTrue(log.contains("stopped in"), "Quarkus did not shut down cleanly:\n" + log);
+            assertEquals(0, app.process.exitValue(), "a graceful SIGTERM exits 0:\n" + log);
             System.out.printf("SIGTERM -> exit %d in %d ms; %d answered 200, %d answered 503%n",
                     app.process.exitValue(), took, ok, refused);
         }
