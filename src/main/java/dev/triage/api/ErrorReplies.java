@@ -2,6 +2,7 @@ package dev.triage.api;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedChannelException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.triage.service.TriageException;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -38,11 +40,16 @@ public class ErrorReplies {
     }
 
     static void reply(RoutingContext ctx) {
+        Throwable failure = unwrap(ctx.failure());
+        if (ctx.response().closed() || clientGone(failure)) {
+            // The client went away (abort, reset, timeout on its side): nobody to answer, and not a server error.
+            LOG.debugf("client closed the connection before its answer: %s", failure);
+            return;
+        }
         if (ctx.response().headWritten()) {
             ctx.response().close();
             return;
         }
-        Throwable failure = unwrap(ctx.failure());
         int status;
         String field = null;
         String message;
@@ -76,6 +83,18 @@ public class ErrorReplies {
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(Json.encode(body));
+    }
+
+    /** Failures that mean the connection is gone, as Vert.x and Netty report them. */
+    static boolean clientGone(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpClosedException || t instanceof ClosedChannelException
+                    || "Connection was closed".equals(t.getMessage())
+                    || (t instanceof IOException && String.valueOf(t.getMessage()).contains("Connection reset"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The one place a failure's kind becomes an HTTP status. */

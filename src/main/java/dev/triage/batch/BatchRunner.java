@@ -11,6 +11,7 @@ import java.util.function.IntConsumer;
 
 import dev.triage.model.Encoded;
 import dev.triage.pool.InferencePool;
+import dev.triage.pool.PoolSaturatedException;
 
 /**
  * Runs any number of sequences through the pool as length-sorted micro-batches and puts the outputs back in
@@ -68,6 +69,9 @@ public final class BatchRunner {
             Thread.currentThread().interrupt();
             throw new DeadlineExceededException("interrupted while waiting for inference");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof PoolSaturatedException refused) {
+                throw refused; // failed by a draining pool, not by the model: the client should retry elsewhere
+            }
             throw new InferenceFailedException(e.getCause());
         } finally {
             // Whatever is still queued for this request is skipped by the workers.

@@ -38,6 +38,9 @@ final class Cli {
     private static int executionError(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
         PrintWriter err = command.getErr();
         String name = command.getCommandSpec().qualifiedName();
+        if (CliSignals.caught().isPresent()) {
+            return CliException.FAILURE; // a signal stopped it: the run reports "interrupted" and the signal's code
+        }
         int exitCode = CliException.FAILURE;
         if (e instanceof CliException failure) {
             err.println(name + ": " + failure.getMessage());

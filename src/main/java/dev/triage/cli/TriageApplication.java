@@ -1,6 +1,7 @@
 package dev.triage.cli;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.quarkus.arc.Arc;
 import io.quarkus.runtime.ApplicationLifecycleManager;
@@ -15,13 +16,22 @@ public class TriageApplication implements QuarkusApplication {
     @Override
     public int run(String... args) {
         if (args.length == 0) {
+            CliSignals.stopServerOnTerm();
             Quarkus.waitForExit();
             // A model that failed to load asked for exit code 1 (Quarkus.asyncExit); report it.
             return ApplicationLifecycleManager.getExitCode();
         }
+        CliSignals.install(Thread.currentThread());
         try {
-            return Cli.commandLine().execute(args);
+            int code = Cli.commandLine().execute(args);
+            Optional<String> signal = CliSignals.caught();
+            if (signal.isPresent()) {
+                System.err.println("triage " + args[0] + ": interrupted (SIG" + signal.get() + ")");
+                return CliSignals.exitCode(signal.get());
+            }
+            return code;
         } finally {
+            Thread.interrupted(); // the signal's interrupt is handled; settling must not trip over it
             settle();
         }
     }

@@ -28,6 +28,31 @@ public interface TriageConfig {
      */
     Optional<String> apiKey();
 
+    Http http();
+
+    Admission admission();
+
+    interface Http {
+        /** A request body not fully received this long after its headers: 408, connection closed. */
+        @WithDefault("30s")
+        Duration bodyTimeout();
+    }
+
+    /** What all requests in flight may hold together; 0 = derived from the heap / the pool (README). */
+    interface Admission {
+        /** Estimated tokens of work (texts, chunks, label hypotheses, few-shot examples) admitted at once. */
+        @WithDefault("0")
+        long maxWorkTokens();
+
+        /** Estimated bytes that admitted requests hold (their strings, token ids and outputs). */
+        @WithDefault("0")
+        long maxBytes();
+
+        /** Bytes of request bodies being received and parsed at once (by Content-Length). */
+        @WithDefault("0")
+        long maxBodyBytes();
+    }
+
     /** On shutdown, how long queued and running micro-batches may take to finish. */
     @WithDefault("20s")
     Duration shutdownDrain();

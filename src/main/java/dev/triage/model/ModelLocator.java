@@ -7,7 +7,6 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -135,9 +134,9 @@ public final class ModelLocator {
     }
 
     /**
-     * ORT and the tokenizer read files, so a resource inside the jar is copied to the work dir once
-     * (again only when its size changed), unless the prepared dir has it; in dev and test the resource already is
-     * a file.
+     * ORT and the tokenizer read files, so a resource inside the jar is copied to the work dir, unless the
+     * prepared dir has it; a copy is used only if its content is the resource's (checked at every start), else
+     * made again. In dev and test the resource already is a file.
      */
     private static Path materialise(String resourcePath, WorkDir workDir) {
         URL url = Thread.currentThread().getContextClassLoader().getResource(resourcePath);
@@ -148,20 +147,12 @@ public final class ModelLocator {
             if ("file".equals(url.getProtocol())) {
                 return Path.of(url.toURI());
             }
-            long size = url.openConnection().getContentLengthLong();
-            Optional<Path> prepared = workDir.preparedFile(resourcePath, size);
+            ExpectedContent expected = ExpectedContent.of(url);
+            Optional<Path> prepared = workDir.prepared().map(dir -> dir.resolve(resourcePath)).filter(expected::matches);
             if (prepared.isPresent()) {
                 return prepared.get();
             }
-            Path target = workDir.writable().resolve(resourcePath);
-            if (WorkDir.isWhole(target, size)) {
-                return target;
-            }
-            return AtomicFiles.write(target, part -> {
-                try (InputStream in = url.openStream()) {
-                    Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
-                }
-            });
+            return expected.materialise(workDir.writable().resolve(resourcePath));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract " + resourcePath + " to " + workDir.writable()
                     + " (set triage.model.work-dir to a writable directory)", e);

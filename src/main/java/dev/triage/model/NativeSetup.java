@@ -1,15 +1,14 @@
 package dev.triage.model;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
@@ -25,8 +24,9 @@ import ai.onnxruntime.OrtException;
  * {@code ~/.cache/Microsoft/DeveloperTools}, uploaded when it can). Only {@value #ORT_TELEMETRY_OPT_OUT}=1 in the
  * process environment, set before start, stops all of it; deploy/triage, the images and the manifests set it.
  * Without it, {@link #ortEnvironment} turns ORT's events off at run time and says so.
- * <li>ONNX Runtime's loader copies its library out of the jar into a new temp dir at every start (time and /tmp
- * per process). {@link #cacheOrtLibraries} copies it once into the work dir and points
+ * <li>ONNX Runtime's loader copies its 28 MB library out of the jar into a new temp dir at every start: ~180 ms
+ * of a 1.5 s start, and 28 MB of /tmp per process. {@link #cacheOrtLibraries} copies it once into the work dir
+ * (a copy whose content differs from the jar entry's CRC-32 is made again) and points
  * {@code onnxruntime.native.path} at the copy.
  * <li>DJL extracts its tokenizer library under {@code ENGINE_CACHE_DIR}: {@link #placeTokenizerLibrary} points
  * that at the work dir too, so a prepared work dir holds every native library a start needs.
@@ -80,7 +80,7 @@ public final class NativeSetup {
         }
         try {
             String resourceDir = "/ai/onnxruntime/native/" + platform() + "/";
-            Map<String, Long> sizes = new LinkedHashMap<>();
+            Map<String, ExpectedContent> libraries = new LinkedHashMap<>();
             StringBuilder identity = new StringBuilder();
             for (String library : ORT_LIBRARIES) {
                 String file = System.mapLibraryName(library);
@@ -88,22 +88,19 @@ public final class NativeSetup {
                 if (url == null) {
                     return null; // not a jar with bundled libraries (native image, or a custom build)
                 }
-                sizes.put(file, url.openConnection().getContentLengthLong());
-                identity.append(url).append('|').append(sizes.get(file)).append('\n');
+                libraries.put(file, ExpectedContent.of(url));
+                identity.append(url).append('|').append(libraries.get(file).value()).append('\n');
             }
             String name = "ort-" + Sha256.hex(identity.toString()).substring(0, 16);
-            if (sizes.entrySet().stream().allMatch(
-                    library -> dir.preparedFile(name + "/" + library.getKey(), library.getValue()).isPresent())) {
-                Path prepared = dir.prepared().orElseThrow().resolve(name);
-                System.setProperty(ORT_NATIVE_PATH, prepared.toString());
-                return prepared;
+            Optional<Path> prepared = dir.prepared().map(p -> p.resolve(name)).filter(p -> libraries.entrySet()
+                    .stream().allMatch(library -> library.getValue().matches(p.resolve(library.getKey()))));
+            if (prepared.isPresent()) {
+                System.setProperty(ORT_NATIVE_PATH, prepared.get().toString());
+                return prepared.get();
             }
             Path target = dir.writable().resolve(name);
-            for (Map.Entry<String, Long> library : sizes.entrySet()) {
-                Path copy = target.resolve(library.getKey());
-                if (!WorkDir.isWhole(copy, library.getValue())) {
-                    extract(resourceDir + library.getKey(), copy);
-                }
+            for (Map.Entry<String, ExpectedContent> library : libraries.entrySet()) {
+                library.getValue().materialise(target.resolve(library.getKey()));
             }
             System.setProperty(ORT_NATIVE_PATH, target.toString());
             return target;
@@ -141,18 +138,6 @@ public final class NativeSetup {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** Writes a temp file beside the target and moves it into place, so no start ever loads a partial copy. */
-    private static void extract(String resource, Path copy) throws IOException {
-        AtomicFiles.write(copy, part -> {
-            try (InputStream in = OrtEnvironment.class.getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new IOException("no resource " + resource);
-                }
-                Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
-            }
-        });
     }
 
     /** The folder name ORT's jar uses for this OS and CPU. */

@@ -20,6 +20,8 @@ import ai.onnxruntime.OrtSession;
  */
 public final class OnnxModel implements AutoCloseable {
 
+    private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(10);
+
     private final ModelSpec spec;
     private final ModelKind kind;
     private final ModelSignature signature;
@@ -27,6 +29,7 @@ public final class OnnxModel implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final LongAdder runNanos = new LongAdder();
+    private final NativeUseGate gate = new NativeUseGate("ONNX Runtime session");
 
     private OnnxModel(ModelSpec spec, ModelKind kind, ModelSignature signature, Optional<NliLabels> nliLabels,
             OrtEnvironment env, OrtSession session) {
@@ -129,6 +132,7 @@ public final class OnnxModel implements AutoCloseable {
         FloatBuffer output = scratch.output(outputSize).slice(0, outputSize);
         Map<String, OnnxTensor> inputs = new HashMap<>(4);
         OnnxTensor pinned = null;
+        gate.enter();
         try {
             inputs.put(ModelSignature.INPUT_IDS, OnnxTensor.createTensor(env, ids, inputShape));
             inputs.put(ModelSignature.ATTENTION_MASK, OnnxTensor.createTensor(env, mask, inputShape));
@@ -146,6 +150,7 @@ public final class OnnxModel implements AutoCloseable {
             if (pinned != null) {
                 pinned.close();
             }
+            gate.exit();
         }
         return kind == ModelKind.NLI ? logits(output, batch, width) : pool(output, rows, seq, width);
     }
@@ -175,9 +180,12 @@ public final class OnnxModel implements AutoCloseable {
         return result;
     }
 
+    /** Waits for running {@link #run} calls (a micro-batch takes at most seconds) and refuses new ones first. */
     @Override
     public void close() {
-        closeQuietly(session);
+        if (gate.closeAfterRunning(CLOSE_WAIT)) {
+            closeQuietly(session);
+        }
     }
 
     private static void closeQuietly(OrtSession session) {

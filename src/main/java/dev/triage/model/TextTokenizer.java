@@ -27,6 +27,7 @@ public final class TextTokenizer implements AutoCloseable {
      */
     private volatile HuggingFaceTokenizer spans;
     private final int maxLength;
+    private final NativeUseGate gate = new NativeUseGate("tokenizer");
 
     private TextTokenizer(HuggingFaceTokenizer tokenizer, Path tokenizerJson, int maxLength) {
         this.tokenizer = tokenizer;
@@ -81,19 +82,34 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     public Encoded encode(String text) {
-        Encoding encoding = tokenizer.encode(text, true, false);
-        return new Encoded(encoding.getIds(), encoding.getTypeIds());
+        gate.enter();
+        try {
+            Encoding encoding = tokenizer.encode(text, true, false);
+            return new Encoded(encoding.getIds(), encoding.getTypeIds());
+        } finally {
+            gate.exit();
+        }
     }
 
     /** An NLI pair: the text is the premise, the hypothesis is kept whole. */
     public Encoded encodePair(String text, String hypothesis) {
-        Encoding encoding = tokenizer.encode(text, hypothesis, true, false);
-        return new Encoded(encoding.getIds(), encoding.getTypeIds());
+        gate.enter();
+        try {
+            Encoding encoding = tokenizer.encode(text, hypothesis, true, false);
+            return new Encoded(encoding.getIds(), encoding.getTypeIds());
+        } finally {
+            gate.exit();
+        }
     }
 
     /** Tokens of the text alone, without specials and without truncation. */
     public int countTokens(String text) {
-        return spans().encode(text, false, false).getIds().length;
+        gate.enter();
+        try {
+            return spans().encode(text, false, false).getIds().length;
+        } finally {
+            gate.exit();
+        }
     }
 
     /**
@@ -102,7 +118,13 @@ public final class TextTokenizer implements AutoCloseable {
      * original text (so a cased model sees the original casing).
      */
     public List<String> windows(String text, int tokensPerWindow, int overlap, int maxWindows) {
-        CharSpan[] tokens = spans().encode(text, false, false).getCharTokenSpans();
+        CharSpan[] tokens;
+        gate.enter();
+        try {
+            tokens = spans().encode(text, false, false).getCharTokenSpans();
+        } finally {
+            gate.exit();
+        }
         if (tokens.length <= tokensPerWindow) {
             return List.of(text);
         }
@@ -121,11 +143,17 @@ public final class TextTokenizer implements AutoCloseable {
         return windows;
     }
 
+    /** Waits for running encodes and refuses new ones first: freeing under one crashes or corrupts it. */
     @Override
-    public synchronized void close() {
-        tokenizer.close();
-        if (spans != null) {
-            spans.close();
+    public void close() {
+        if (!gate.closeAfterRunning(java.time.Duration.ofSeconds(10))) {
+            return;
+        }
+        synchronized (this) {
+            tokenizer.close();
+            if (spans != null) {
+                spans.close();
+            }
         }
     }
 }

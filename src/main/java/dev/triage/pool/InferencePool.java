@@ -1,11 +1,11 @@
 package dev.triage.pool;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
@@ -26,11 +26,16 @@ public final class InferencePool implements AutoCloseable {
         float[][] run(List<Encoded> rows, InferenceScratch scratch) throws Exception;
     }
 
-    private record Task(List<Encoded> rows, CompletableFuture<float[][]> result) {
+    /** @param cells padded tokens the micro-batch costs (rows x longest row) */
+    private record Task(List<Encoded> rows, long cells, CompletableFuture<float[][]> result) {
     }
 
     private static final Logger LOG = Logger.getLogger(InferencePool.class);
-    private static final Task POISON = new Task(List.of(), new CompletableFuture<>());
+    private static final Task POISON = new Task(List.of(), 0, new CompletableFuture<>());
+    /** Estimates are guesses: plan the drain for this share of the budget. */
+    private static final double DRAIN_SAFETY = 0.8;
+    private static final int SHUTDOWN_RETRY_AFTER_SECONDS = 2;
+    private static final long IDLE_POLL_MILLIS = 20;
 
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final int capacity;
@@ -38,6 +43,8 @@ public final class InferencePool implements AutoCloseable {
     private final AtomicInteger busy = new AtomicInteger();
     private final Inference inference;
     private volatile boolean accepting = true;
+    /** Measured nanoseconds per padded token of one worker (moving average); 0 until the first run. */
+    private volatile double nanosPerCell;
 
     public InferencePool(int size, int queueCapacity, Inference inference) {
         if (size < 1) {
@@ -82,16 +89,38 @@ public final class InferencePool implements AutoCloseable {
         }
         List<CompletableFuture<float[][]>> futures = new ArrayList<>(batches.size());
         for (List<Encoded> rows : batches) {
-            Task task = new Task(rows, new CompletableFuture<>());
+            Task task = new Task(rows, cells(rows), new CompletableFuture<>());
             queue.add(task);
             futures.add(task.result());
         }
         return futures;
     }
 
+    /** Seconds the workers need for this many tokens at the measured speed (1 until anything was measured). */
+    public int secondsFor(long tokens) {
+        double perCell = nanosPerCell;
+        return perCell <= 0 ? 1 : (int) Math.ceil(tokens * perCell / workers.size() / 1e9);
+    }
+
     /** A rough wait: the work ahead, at a guessed 20 ms per micro-batch per worker, at least a second. */
     private int retryAfterSeconds() {
         return Math.max(1, (int) Math.ceil(queue.size() * 0.02 / workers.size()));
+    }
+
+    static long cells(List<Encoded> rows) {
+        int longest = 0;
+        for (Encoded row : rows) {
+            longest = Math.max(longest, row.length());
+        }
+        return (long) longest * rows.size();
+    }
+
+    private void learnSpeed(long nanos, long cells) {
+        if (cells > 0) {
+            double now = (double) nanos / cells;
+            double before = nanosPerCell;
+            nanosPerCell = before <= 0 ? now : 0.8 * before + 0.2 * now;
+        }
     }
 
     private void work() {
@@ -111,7 +140,9 @@ public final class InferencePool implements AutoCloseable {
             }
             busy.incrementAndGet();
             try {
+                long start = System.nanoTime();
                 task.result().complete(inference.run(task.rows(), scratch));
+                learnSpeed(System.nanoTime() - start, task.cells());
             } catch (Throwable t) {
                 LOG.errorf(t, "inference of a micro-batch of %d sequences failed", task.rows().size());
                 task.result().completeExceptionally(t);
@@ -121,39 +152,73 @@ public final class InferencePool implements AutoCloseable {
         }
     }
 
-    /** Stops taking work, lets the workers finish what is queued (bounded by the timeout), then stops them. */
-    public void drain(long timeoutMillis) {
+    /**
+     * Stops taking work and lets the workers finish what can finish within the budget. Queued micro-batches that,
+     * at the measured speed, would not are failed at once ({@link PoolSaturatedException}: their requests get
+     * 503 + Retry-After while the server can still answer); at the budget's end whatever still waits is failed.
+     * Returns when the queue is empty and no worker runs, or at the budget's end.
+     */
+    public void drainWithin(Duration budget) {
         synchronized (this) {
             accepting = false;
         }
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        for (int i = 0; i < workers.size(); i++) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        failWhatCannotFinish(budget.toNanos());
+        while (System.nanoTime() < deadline && (!queue.isEmpty() || busy.get() > 0)) {
             try {
-                if (!queue.offer(POISON, Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
-                    break;
-                }
+                Thread.sleep(IDLE_POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
-        for (Thread worker : workers) {
-            try {
-                worker.join(Math.max(1, deadline - System.currentTimeMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        failQueued("shutting down: not started within the drain budget of " + budget.toMillis() + " ms");
+    }
+
+    /** Walks the queue in order, adding each micro-batch's estimated time; fails those past the budget. */
+    private void failWhatCannotFinish(long budgetNanos) {
+        double perCell = nanosPerCell;
+        if (perCell <= 0) {
+            return; // nothing measured yet; the deadline still bounds it
+        }
+        double capacityCells = budgetNanos * DRAIN_SAFETY * workers.size() / perCell;
+        double ahead = 0;
+        int failed = 0;
+        for (Task task : queue) {
+            ahead += task.cells();
+            if (ahead > capacityCells && task != POISON && fail(task, "shutting down: this work would not finish "
+                    + "within the drain budget of " + budgetNanos / 1_000_000 + " ms")) {
+                failed++;
+            }
+        }
+        if (failed > 0) {
+            LOG.infof("shutting down: %d queued micro-batches cannot finish within the drain budget; their "
+                    + "requests are answered 503", failed);
+        }
+    }
+
+    private void failQueued(String why) {
+        for (Task task : queue) {
+            if (task != POISON) {
+                fail(task, why);
             }
         }
     }
 
+    private static boolean fail(Task task, String why) {
+        return task.result().completeExceptionally(new PoolSaturatedException(why, SHUTDOWN_RETRY_AFTER_SECONDS));
+    }
+
+    /** Stops taking work and stops the workers; whatever still waits is failed. A running batch ends on its own. */
     @Override
     public void close() {
-        drain(0);
-        workers.forEach(Thread::interrupt);
-        Task left;
-        while ((left = queue.poll()) != null) {
-            left.result().completeExceptionally(new PoolSaturatedException("shut down before it ran", 1));
+        synchronized (this) {
+            accepting = false;
         }
+        failQueued("shut down before it ran");
+        for (int i = 0; i < workers.size(); i++) {
+            queue.add(POISON);
+        }
+        workers.forEach(Thread::interrupt);
     }
 }

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.triage.batch.Admission;
 import dev.triage.batch.DeadlineExceededException;
 import dev.triage.batch.InferenceFailedException;
 import dev.triage.config.TriageConfig;
@@ -14,7 +15,7 @@ import dev.triage.scoring.ClassifyCommand;
 
 /**
  * The one way to classify, for HTTP, CloudEvents and the command line: request rules and limits, the default
- * template, metrics, and what the batch and pool failures mean to a caller.
+ * template, admission (served requests), metrics, and what the batch and pool failures mean to a caller.
  */
 @ApplicationScoped
 public class ClassificationService {
@@ -31,14 +32,26 @@ public class ClassificationService {
     @Inject
     TriageMetrics metrics;
 
-    /** On the serving stack; {@link TriageException.Kind#NOT_READY} until it is loaded. */
+    private volatile Admission admission;
+
+    /**
+     * On the serving stack, for requests that arrive concurrently (HTTP, CloudEvents): admitted only while what
+     * all of them hold stays within the bounds. {@link TriageException.Kind#NOT_READY} until it is loaded.
+     */
     public ClassifyResponse classify(ClassificationRequest request) {
-        return classify(request, serving());
+        Stack stack = serving();
+        ClassifyCommand command = command(request, stack);
+        try (Admission.Ticket ticket = admit(stack, command)) {
+            return score(command, stack);
+        }
     }
 
-    /** On the given stack (bench runs pools of other sizes on the serving model). */
+    /** On the given stack, unbounded (the command line paces itself; bench runs pools of other sizes). */
     public ClassifyResponse classify(ClassificationRequest request, Stack stack) {
-        ClassifyCommand command = command(request, stack);
+        return score(command(request, stack), stack);
+    }
+
+    private ClassifyResponse score(ClassifyCommand command, Stack stack) {
         long start = System.nanoTime();
         ClassifyResponse response = onPool(() -> new ClassifyResponse(stack.model().spec().name(),
                 stack.scorer().classify(command), stack.scorer().notes(command)));
@@ -63,17 +76,43 @@ public class ClassificationService {
     }
 
     /** Runs work on the pool; what its failures mean to a caller, for every operation alike. */
-    static <T> T onPool(Supplier<T> work) {
+    <T> T onPool(Supplier<T> work) {
         try {
             return work.get();
         } catch (PoolSaturatedException e) {
+            metrics.recordRejection(e.getMessage().startsWith("shutting down") ? "shutdown" : "queue");
             throw new TriageException(TriageException.Kind.OVERLOADED, null, "overloaded: " + e.getMessage(),
                     e.retryAfterSeconds());
         } catch (DeadlineExceededException e) {
+            metrics.recordRejection("deadline");
             throw new TriageException(TriageException.Kind.DEADLINE, null, e.getMessage(), 1);
         } catch (InferenceFailedException e) {
             throw new TriageException(TriageException.Kind.MODEL_FAILURE, null, e.getMessage(), null);
         }
+    }
+
+    /** Refuses at once, before tokenizing, what would take in-flight work or memory over the bounds. */
+    private Admission.Ticket admit(Stack stack, ClassifyCommand command) {
+        try {
+            return admission(stack).admit(AdmissionEstimate.of(command, stack, config));
+        } catch (Admission.RefusedException e) {
+            metrics.recordRejection(e.reason());
+            throw new TriageException(TriageException.Kind.OVERLOADED, null, e.getMessage(), e.retryAfterSeconds());
+        }
+    }
+
+    /** Made from the serving stack on first use (its bounds depend on the pool's size). */
+    private Admission admission(Stack stack) {
+        Admission made = admission;
+        if (made == null) {
+            synchronized (this) {
+                if (admission == null) {
+                    admission = AdmissionEstimate.admission(stack, config);
+                }
+                made = admission;
+            }
+        }
+        return made;
     }
 
     /** The rules, for checking a request's labels and template before a model is loaded. */

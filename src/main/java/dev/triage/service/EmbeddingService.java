@@ -51,7 +51,7 @@ public class EmbeddingService {
                         + "(triage.model.name=all-minilm-l6-v2-q or bge-small-en-v15-q) for embeddings", null));
         List<String> texts = checked(command, stack);
         long start = System.nanoTime();
-        EmbeddingScorer.Embedded embedded = ClassificationService.onPool(() -> embedder.embed(texts));
+        EmbeddingScorer.Embedded embedded = classification.onPool(() -> embedder.embed(texts));
         metrics.recordRequest(texts.size(), Duration.ofNanos(System.nanoTime() - start));
         return new Embeddings(model, List.of(embedded.vectors()), embedded.tokens());
     }

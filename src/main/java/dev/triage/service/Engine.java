@@ -23,7 +23,6 @@ import dev.triage.model.ModelLocator;
 import dev.triage.model.ModelSpec;
 
 import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.annotations.CommandLineArguments;
 
@@ -128,14 +127,6 @@ public class Engine {
             throw new IllegalStateException("model not loaded: " + failure);
         }
         return loaded;
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        Stack engine = loaded;
-        if (engine != null) {
-            // Quarkus has already stopped routing new requests; finish what the workers have queued.
-            engine.pool().drain(config.shutdownDrain().toMillis());
-        }
     }
 
     @PreDestroy

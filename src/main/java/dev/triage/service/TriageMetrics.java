@@ -84,6 +84,12 @@ public class TriageMetrics {
         latency.record(took);
     }
 
+    /** A request refused with 503: work, memory (admission), queue, shutdown, deadline. */
+    public void recordRejection(String reason) {
+        Counter.builder("triage.requests.rejected").tag("reason", reason)
+                .description("Requests answered 503, by reason").register(registry).increment();
+    }
+
     void recordCacheLookup(boolean hit) {
         (hit ? cacheHits : cacheMisses).increment();
     }

@@ -99,7 +99,7 @@ class QueueRulesTest {
         HeldModel model = new HeldModel();
         model.release.countDown();
         try (InferencePool pool = new InferencePool(2, 4, model)) {
-            pool.drain(1000);
+            pool.drainWithin(java.time.Duration.ofSeconds(1));
             PoolSaturatedException refused = assertThrows(PoolSaturatedException.class,
                     () -> pool.submitAll(batches(1, 0)));
             assertTrue(refused.getMessage().contains("shutting down"), refused.getMessage());

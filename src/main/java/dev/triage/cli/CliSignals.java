@@ -1,0 +1,62 @@
+package dev.triage.cli;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.quarkus.runtime.Quarkus;
+
+import sun.misc.Signal;
+
+/**
+ * SIGINT and SIGTERM during a command: instead of the JVM's exit (which would free the model under a running
+ * inference), the command's thread is interrupted; it stops reading, abandons its queued work, removes its
+ * {@code .part}, and the run ends with "interrupted" and 130 / 143. If it has not ended after a grace period
+ * the process exits anyway, through the shutdown hooks, which wait for any running inference.
+ */
+final class CliSignals {
+
+    static final Duration GRACE = Duration.ofSeconds(15);
+    private static final AtomicReference<String> CAUGHT = new AtomicReference<>();
+
+    private CliSignals() {
+    }
+
+    /** Routes INT and TERM to an interrupt of {@code command}, the thread running the command. */
+    static void install(Thread command) {
+        for (String name : new String[] { "INT", "TERM" }) {
+            Signal.handle(new Signal(name), signal -> {
+                if (CAUGHT.compareAndSet(null, signal.getName())) {
+                    command.interrupt();
+                    Thread.ofPlatform().daemon(true).name("triage-cli-grace").start(() -> {
+                        try {
+                            Thread.sleep(GRACE);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        System.err.println("triage: still stopping after " + GRACE.toSeconds() + " s; exiting");
+                        System.exit(exitCode(signal.getName()));
+                    });
+                }
+            });
+        }
+    }
+
+    /**
+     * Server mode: SIGTERM asks Quarkus to stop (readiness delay, drain, HTTP timeout, as for any stop) with exit
+     * status 0; the JVM's own handler would run the same shutdown but exit 143, which reads as a failure.
+     */
+    static void stopServerOnTerm() {
+        Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
+    }
+
+    /** The signal that interrupted the run, if one did. */
+    static Optional<String> caught() {
+        return Optional.ofNullable(CAUGHT.get());
+    }
+
+    /** 128 + the signal's number, as a shell reports a process the signal ended. */
+    static int exitCode(String signal) {
+        return "INT".equals(signal) ? 130 : 143;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.triage.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.triage.model.Encoded;
+import dev.triage.model.NativeUseGate;
+
+/** The pool's shutdown: what cannot finish within the budget is refused at once; a session is freed only idle. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PoolDrainTest {
+
+    static final Encoded ROW = new Encoded(new long[16], new long[16]);
+
+    @Test
+    void workThatCannotFinishWithinTheBudgetIsRefusedAtOnceAndTheRestCompletes() throws Exception {
+        try (InferencePool pool = new InferencePool(1, 1000, (rows, scratch) -> {
+            Thread.sleep(50);
+            return new float[rows.size()][1];
+        })) {
+            pool.submitAll(List.of(List.of(ROW))).get(0).get(5, TimeUnit.SECONDS); // the speed is measured
+            List<CompletableFuture<float[][]>> queued = pool.submitAll(Collections.nCopies(100, List.of(ROW)));
+            long start = System.nanoTime();
+            CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> pool.drainWithin(Duration.ofMillis(1000)));
+            // ~50 ms each on one worker: about 16 fit in 0.8 x 1 s; the tail of the queue is refused at once.
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> queued.get(99).get(300,
+                    TimeUnit.MILLISECONDS));
+            assertTrue(refused.getCause() instanceof PoolSaturatedException, refused.toString());
+            assertTrue(refused.getCause().getMessage().contains("drain budget"), refused.getCause().getMessage());
+            assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 300);
+            assertEquals(1, queued.get(0).get(5, TimeUnit.SECONDS).length);
+            drained.get(5, TimeUnit.SECONDS);
+            long done = queued.stream().filter(f -> !f.isCompletedExceptionally()).count();
+            assertTrue(done >= 5 && done <= 25, done + " of 100 ran in a 1 s budget at 50 ms each");
+            assertTrue(queued.stream().allMatch(CompletableFuture::isDone), "every request has its answer");
+            PoolSaturatedException late = assertThrows(PoolSaturatedException.class,
+                    () -> pool.submitAll(List.of(List.of(ROW))));
+            assertTrue(late.getMessage().contains("shutting down"), late.getMessage());
+        }
+    }
+
+    @Test
+    void closingTheGateWaitsForTheRunningCallAndRefusesNewOnes() throws Exception {
+        NativeUseGate gate = new NativeUseGate("session");
+        CountDownLatch inside = new CountDownLatch(1);
+        Thread running = Thread.ofPlatform().start(() -> {
+            gate.enter();
+            inside.countDown();
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                gate.exit();
+            }
+        });
+        inside.await();
+        long start = System.nanoTime();
+        assertTrue(gate.closeAfterRunning(Duration.ofSeconds(5)));
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) >= 200, "close did not wait for the run");
+        assertFalse(running.isAlive() && gate.inside() > 0);
+        assertThrows(NativeUseGate.ClosedException.class, gate::enter);
+        running.join();
+    }
+
+    @Test
+    void aCallThatOutlivesTheWaitLeavesTheResourceUnfreed() throws Exception {
+        NativeUseGate gate = new NativeUseGate("session");
+        gate.enter();
+        assertFalse(gate.closeAfterRunning(Duration.ofMillis(100)));
+        gate.exit();
+        assertThrows(NativeUseGate.ClosedException.class, gate::enter);
+    }
+}
