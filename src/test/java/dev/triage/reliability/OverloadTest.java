@@ -43,7 +43,11 @@ class OverloadTest {
 
     static final int REQUESTS = 8;
     static final int TEXTS = 200;
-    static final long RSS_LIMIT_MIB = 2048;
+    /**
+     * What the overload may add to the test JVM's RSS. The JVM also holds every model earlier tests loaded, so its
+     * absolute RSS says nothing about this test; the margin is the one the old 2048 MiB cap left (~190 MiB).
+     */
+    static final long RSS_GROWTH_LIMIT_MIB = 192;
 
     @Inject
     Engine engine;
@@ -97,7 +101,8 @@ class OverloadTest {
                     rssBefore, rssAfter);
             assertTrue(ok >= 1, "the request that found the queue empty must run");
             assertTrue(overloaded >= 1, "some requests must be refused while the queue is full");
-            assertTrue(rssAfter < RSS_LIMIT_MIB, "RSS " + rssAfter + " MiB");
+            assertTrue(rssAfter - rssBefore < RSS_GROWTH_LIMIT_MIB, "RSS grew " + rssBefore + " -> " + rssAfter
+                    + " MiB");
         } finally {
             clients.shutdownNow();
         }
