@@ -62,6 +62,18 @@ public class Engine {
         }
     }
 
+    private static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> {
+        });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException shuttingDown) {
+            return true;
+        }
+    }
+
     /** Starts loading on its own thread, once; later calls do nothing. */
     public void startLoading() {
         if (started.compareAndSet(false, true)) {
@@ -90,6 +102,11 @@ public class Engine {
                     spec.name(), ready.model().kind(), ready.loadMillis(), ready.pool().size(), sinceJvmStart);
         } catch (Throwable t) {
             failure = t.getMessage() == null ? t.toString() : t.getMessage();
+            if (jvmShuttingDown()) {
+                // a signal arrived while loading: nothing is wrong with the model, so no stack trace
+                LOG.infof("Model loading stopped: the process is shutting down (%s)", failure);
+                return;
+            }
             LOG.errorf(t, "MODEL NOT LOADED: %s", failure);
             if (config.model().exitOnFailure()) {
                 Quarkus.asyncExit(1);
