@@ -28,6 +28,7 @@ import dev.triage.model.OnnxModel;
 import dev.triage.model.TextTokenizer;
 import dev.triage.model.WorkDir;
 import dev.triage.pool.InferencePool;
+import dev.triage.pool.Scheduling;
 import dev.triage.scoring.CachingScorer;
 import dev.triage.scoring.ChunkingScorer;
 import dev.triage.scoring.EmbeddingScorer;
@@ -124,7 +125,7 @@ public class Engine {
         try {
             tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), model.kind() == ModelKind.NLI);
             InferencePool pool = new InferencePool(TriageConfig.effectiveWorkers(config.pool().workers()),
-                    config.pool().queueCapacity(), model::run);
+                    config.pool().queueCapacity(), Scheduling.valueOf(config.pool().scheduling().name()), model::run);
             return new Loaded(model, tokenizer, pool, scorer(model, tokenizer, pool, config, tokensPerRun, cacheListener),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         } catch (RuntimeException e) {

@@ -2,9 +2,7 @@ package dev.triage.pool;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,7 +14,8 @@ import dev.triage.model.InferenceScratch;
 /**
  * A fixed set of platform threads, one per core, that run micro-batches through the model. Requests (on
  * virtual threads) only enqueue and wait; the cores never run more inference threads than they have.
- * A micro-batch that fails fails only its own future; its worker goes on.
+ * A micro-batch that fails fails only its own future; its worker goes on. Which queued micro-batch runs next is
+ * the {@link Scheduling}'s choice.
  */
 public final class InferencePool implements AutoCloseable {
 
@@ -26,13 +25,9 @@ public final class InferencePool implements AutoCloseable {
         float[][] run(List<Encoded> rows, InferenceScratch scratch) throws Exception;
     }
 
-    private record Task(List<Encoded> rows, CompletableFuture<float[][]> result) {
-    }
-
     private static final Logger LOG = Logger.getLogger(InferencePool.class);
-    private static final Task POISON = new Task(List.of(), new CompletableFuture<>());
 
-    private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+    private final RequestQueue queue;
     private final int capacity;
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
@@ -40,6 +35,11 @@ public final class InferencePool implements AutoCloseable {
     private volatile boolean accepting = true;
 
     public InferencePool(int size, int queueCapacity, Inference inference) {
+        this(size, queueCapacity, Scheduling.FAIR, inference);
+    }
+
+    public InferencePool(int size, int queueCapacity, Scheduling scheduling, Inference inference) {
+        this.queue = new RequestQueue(scheduling);
         if (size < 1) {
             throw new IllegalArgumentException("pool size must be >= 1, was " + size);
         }
@@ -80,13 +80,7 @@ public final class InferencePool implements AutoCloseable {
             throw new PoolSaturatedException("inference queue is full (" + queue.size() + " micro-batches waiting, "
                     + "request needs " + batches.size() + ")", retryAfterSeconds());
         }
-        List<CompletableFuture<float[][]>> futures = new ArrayList<>(batches.size());
-        for (List<Encoded> rows : batches) {
-            Task task = new Task(rows, new CompletableFuture<>());
-            queue.add(task);
-            futures.add(task.result());
-        }
-        return futures;
+        return queue.add(batches);
     }
 
     /** A rough wait: the work ahead, at a guessed 20 ms per micro-batch per worker, at least a second. */
@@ -97,24 +91,24 @@ public final class InferencePool implements AutoCloseable {
     private void work() {
         InferenceScratch scratch = new InferenceScratch();
         while (true) {
-            Task task;
+            RequestQueue.Task task;
             try {
-                task = queue.take();
+                task = queue.take(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 return;
             }
-            if (task == POISON) {
-                return;
+            if (task == null) {
+                return; // drained
             }
-            if (task.result().isDone()) {
+            if (task.result.isDone()) {
                 continue; // cancelled: its request gave up (deadline, client gone)
             }
             busy.incrementAndGet();
             try {
-                task.result().complete(inference.run(task.rows(), scratch));
+                task.result.complete(inference.run(task.rows, scratch));
             } catch (Throwable t) {
-                LOG.errorf(t, "inference of a micro-batch of %d sequences failed", task.rows().size());
-                task.result().completeExceptionally(t);
+                LOG.errorf(t, "inference of a micro-batch of %d sequences failed", task.rows.size());
+                task.result.completeExceptionally(t);
             } finally {
                 busy.decrementAndGet();
             }
@@ -127,16 +121,7 @@ public final class InferencePool implements AutoCloseable {
             accepting = false;
         }
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        for (int i = 0; i < workers.size(); i++) {
-            try {
-                if (!queue.offer(POISON, Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        queue.close();
         for (Thread worker : workers) {
             try {
                 worker.join(Math.max(1, deadline - System.currentTimeMillis()));
@@ -151,9 +136,8 @@ public final class InferencePool implements AutoCloseable {
     public void close() {
         drain(0);
         workers.forEach(Thread::interrupt);
-        Task left;
-        while ((left = queue.poll()) != null) {
-            left.result().completeExceptionally(new PoolSaturatedException("shut down before it ran", 1));
+        for (RequestQueue.Task left : queue.removeAll()) {
+            left.result.completeExceptionally(new PoolSaturatedException("shut down before it ran", 1));
         }
     }
 }
