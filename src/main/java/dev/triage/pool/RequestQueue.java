@@ -64,15 +64,23 @@ final class RequestQueue {
     /** Queues one request's micro-batches together; a cancelled future takes its micro-batch out. */
     List<CompletableFuture<float[][]>> add(List<List<Encoded>> batches) {
         Request request = new Request();
+        List<Task> tasks = new ArrayList<>(batches.size());
         List<CompletableFuture<float[][]>> futures = new ArrayList<>(batches.size());
         for (List<Encoded> rows : batches) {
             Task task = new Task(rows, request);
-            request.tasks.add(task);
+            // Before the task is queued: once it is, a worker may already be taking it.
+            task.result.whenComplete((result, failure) -> {
+                if (failure instanceof CancellationException) {
+                    withdraw(task);
+                }
+            });
+            tasks.add(task);
             futures.add(task.result);
         }
         lock.lock();
         try {
-            request.waiting = request.tasks.size();
+            request.tasks.addAll(tasks);
+            request.waiting = tasks.size();
             size += request.waiting;
             if (request.waiting > 0) {
                 arrivals.add(request);
@@ -80,13 +88,6 @@ final class RequestQueue {
             }
         } finally {
             lock.unlock();
-        }
-        for (Task task : request.tasks) {
-            task.result.whenComplete((rows, failure) -> {
-                if (failure instanceof CancellationException) {
-                    withdraw(task);
-                }
-            });
         }
         return futures;
     }

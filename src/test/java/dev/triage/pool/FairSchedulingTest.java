@@ -150,6 +150,38 @@ class FairSchedulingTest {
         }
     }
 
+    @Test
+    void requestsSubmittedFromManyThreadsWhileWorkersTakeAllGetTheirOwnResults() throws Exception {
+        InferencePool.Inference echo = (rows, scratch) -> {
+            float[][] out = new float[rows.size()][];
+            for (int i = 0; i < rows.size(); i++) {
+                out[i] = new float[] { rows.get(i).ids()[0] };
+            }
+            return out;
+        };
+        try (InferencePool pool = new InferencePool(2, 100_000, Scheduling.FAIR, echo);
+                ExecutorService clients = Executors.newFixedThreadPool(8)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                long base = c * 1_000_000L;
+                done.add(clients.submit(() -> {
+                    for (int r = 0; r < 200; r++) {
+                        long from = base + r * 1000L;
+                        List<CompletableFuture<float[][]>> futures = pool.submitAll(batches(from, 1 + r % 97));
+                        for (int i = 0; i < futures.size(); i++) {
+                            assertEquals(from + i, futures.get(i).join()[0][0]);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            assertEquals(0, pool.queued());
+        }
+    }
+
     static List<List<Encoded>> batches(long from, int count) {
         List<List<Encoded>> batches = new ArrayList<>();
         for (Encoded row : rows(from, count)) {
