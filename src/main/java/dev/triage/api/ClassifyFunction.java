@@ -8,8 +8,8 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.triage.RequestTrace;
 import dev.triage.config.TriageConfig;
+import dev.triage.service.RequestTrace;
 import io.opentelemetry.context.Context;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;

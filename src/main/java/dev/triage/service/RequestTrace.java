@@ -1,4 +1,4 @@
-package dev.triage;
+package dev.triage.service;
 
 import java.util.function.Supplier;
 
@@ -52,7 +52,7 @@ public class RequestTrace {
     }
 
     /** Told every batch run's real token count, on the thread of the request that ran it. */
-    static void addTokens(int count) {
+    public static void addTokens(int count) {
         long[] tokens = TOKENS.get();
         if (tokens != null) {
             tokens[0] += count;
