@@ -1,9 +1,17 @@
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import com.google.protobuf.ByteString;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -181,21 +189,23 @@ public class EngineCeiling {
         for (int i = 0; i < k * n; i++) {
             weights.putFloat((float) Math.sin(i) * 0.05f); // not constant: nothing may special-case zeros
         }
-        byte[] node = new Pb().str(1, "x").str(1, "w").str(2, "y").str(4, "MatMul").bytes();
-        byte[] initializer = new Pb().varint(1, k).varint(1, n).varint(2, 1).str(8, "w").field(9, weights.array())
-                .bytes();
-        byte[] graph = new Pb().field(1, node).str(2, "gemm").field(5, initializer)
-                .field(11, valueInfo("x", k)).field(12, valueInfo("y", n)).bytes();
-        byte[] opset = new Pb().str(1, "").varint(2, 13).bytes();
-        return new Pb().varint(1, 8).field(7, graph).field(8, opset).bytes();
+        GraphProto graph = GraphProto.newBuilder().setName("gemm")
+                .addNode(NodeProto.newBuilder().addInput("x").addInput("w").addOutput("y").setOpType("MatMul"))
+                .addInitializer(TensorProto.newBuilder().setName("w").addDims(k).addDims(n)
+                        .setDataType(TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(weights.array())))
+                .addInput(valueInfo("x", k)).addOutput(valueInfo("y", n)).build();
+        return ModelProto.newBuilder().setIrVersion(8).setGraph(graph)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13)).build().toByteArray();
     }
 
-    /** ValueInfoProto of a float tensor [m, columns] with a symbolic first dimension. */
-    private static byte[] valueInfo(String name, int columns) {
-        byte[] shape = new Pb().field(1, new Pb().str(2, "m").bytes()).field(1, new Pb().varint(1, columns).bytes())
-                .bytes();
-        byte[] tensor = new Pb().varint(1, 1).field(2, shape).bytes();
-        return new Pb().str(1, name).field(2, new Pb().field(1, tensor).bytes()).bytes();
+    /** A float tensor [m, columns] with a symbolic first dimension. */
+    private static ValueInfoProto valueInfo(String name, int columns) {
+        TensorShapeProto shape = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("m"))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(columns)).build();
+        TypeProto.Tensor tensor = TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE)
+                .setShape(shape).build();
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensor)).build();
     }
 
     private static String format(double[] rates) {
@@ -216,40 +226,6 @@ public class EngineCeiling {
 
         long atCap(int cap) {
             return Arrays.stream(sorted).filter(v -> v >= cap).count();
-        }
-    }
-
-    /** The three protobuf wire forms a ModelProto of one MatMul needs. */
-    private static final class Pb {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        Pb varint(int field, long value) {
-            raw((long) field << 3);
-            raw(value);
-            return this;
-        }
-
-        Pb str(int field, String value) {
-            return field(field, value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-
-        Pb field(int field, byte[] value) {
-            raw(((long) field << 3) | 2);
-            raw(value.length);
-            out.writeBytes(value);
-            return this;
-        }
-
-        byte[] bytes() {
-            return out.toByteArray();
-        }
-
-        private void raw(long value) {
-            while ((value & ~0x7FL) != 0) {
-                out.write((int) ((value & 0x7F) | 0x80));
-                value >>>= 7;
-            }
-            out.write((int) value);
         }
     }
 }

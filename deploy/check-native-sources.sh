@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Checks what `./mvnw package -Dquarkus.native.enabled=true -Dquarkus.native.sources-only=true` generated
-# (target/native-sources): the native-image command line and the runner jar it compiles carry the ONNX Runtime
+# Checks what `./mvnw package -Dnative -Dquarkus.native.sources-only=true` generated (target/native-sources;
+# -Dnative activates the pom's native profile, as deploy/Dockerfile.native's build does, checked below): the
+# native-image command line and the runner jar it compiles carry the ONNX Runtime
 # and DJL tokenizers configuration. No native toolchain exists on our machines, so this is as far as a native
 # build is verified here; native-image reads META-INF/native-image/** from the jars named in its arguments.
 set -euo pipefail
@@ -15,6 +16,8 @@ need() { # description, command...
   if "$@" >/dev/null 2>&1; then echo "ok   $what"; else echo "FAIL $what" >&2; fail=1; fi
 }
 conf=META-INF/native-image/dev.triage/triage
+need "deploy/Dockerfile.native builds with -Dnative (the activation checked here)" \
+  grep -qE '^RUN \./mvnw .*package .*-Dnative( |$)' deploy/Dockerfile.native
 need "args compile the runner jar $(basename "$jar")" grep -q -- "$(basename "$jar")" "$args"
 need "args allow native access (JNI libraries)" grep -q -- "--enable-native-access=ALL-UNNAMED" "$args"
 need "runner jar carries $conf/native-image.properties" sh -c "unzip -p '$jar' $conf/native-image.properties | grep -q -- '--initialize-at-run-time=.*ai.onnxruntime.*ai.djl'"

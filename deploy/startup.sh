@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Start-to-ready of the packaged server: from exec to the first 200 of /q/health/ready (model loaded, graph
-# fused or taken from the cache, every worker warmed), N starts, each a fresh process; prints each and the
-# median. The first start after a build (or with --cold) also makes the fused-graph cache.
+# Start-to-ready of the packaged server: from exec to the first 200 of /q/health/ready (model loaded, every
+# worker warmed; the graph was fused at build), N starts, each a fresh process; prints each and the median.
+# The first start after a build (or each with --cold) also extracts the model from the jar.
 #   --pod: every start on an empty work dir, as a new pod with an emptyDir /tmp starts.
 #   --prepared: the same, on a directory 'triage prepare' made first, as a pod of deploy/Dockerfile.jvm's image.
 #   deploy/startup.sh [--starts N] [--cold|--pod|--prepared] [--model NAME]      (JVM settings: deploy/triage)
@@ -32,7 +32,7 @@ if [ -n "$prepared" ]; then
 fi
 times=()
 for i in $(seq 1 "$starts"); do
-  [ "$cold" = 1 ] && rm -rf "$work/optimized"
+  [ "$cold" = 1 ] && rm -rf "$work/models"
   dir=$work
   [ "$pod" = 1 ] && { dir="$work/pod"; rm -rf "$dir"; mkdir "$dir"; }
   t0=$(date +%s%N)
@@ -46,6 +46,6 @@ for i in $(seq 1 "$starts"); do
   ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
   times+=("$ms")
-  printf 'start %d: %d ms to ready%s\n' "$i" "$ms" "$(grep -q 'Fused [0-9]' "$work/log" && echo ' (made the fused graph)')"
+  printf 'start %d: %d ms to ready\n' "$i" "$ms"
 done
 printf 'median of %d starts: %.0f ms\n' "${#times[@]}" "$(median "${times[@]}")"

@@ -1,30 +1,27 @@
 package dev.triage.api;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.triage.config.TriageConfig;
+import dev.triage.service.ClassificationRequest;
+import dev.triage.service.ClassificationService;
+import dev.triage.service.ClassifyResponse;
 import dev.triage.service.RequestTrace;
-import io.opentelemetry.context.Context;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
 /** The Funqy function. */
 public class ClassifyFunction {
 
-    /**
-     * Requests wait for the worker pool; a virtual thread per request makes that wait cost nothing. It runs in
-     * the caller's trace context, so the request's span is a child of the HTTP server span.
-     */
-    private static final ExecutorService REQUESTS = Context.taskWrapping(Executors.newVirtualThreadPerTaskExecutor());
+    @Inject
+    ClassificationService service;
 
     @Inject
-    ClassifyService service;
+    RequestThreads threads;
 
     @Inject
     TriageConfig config;
@@ -40,8 +37,8 @@ public class ClassifyFunction {
     @Funq("classify")
     public Uni<ClassifyResponse> classify(JsonNode body) {
         return Uni.createFrom().completionStage(() -> CompletableFuture.supplyAsync(() -> {
-            ClassifyRequest request = ClassifyRequest.from(body, config.limits());
+            ClassificationRequest request = ClassifyRequest.from(body, config.limits());
             return trace.classify(request.texts().size(), request.labels().size(), () -> service.classify(request));
-        }, REQUESTS));
+        }, threads.executor()));
     }
 }

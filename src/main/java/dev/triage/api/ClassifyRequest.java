@@ -1,7 +1,6 @@
 package dev.triage.api;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +9,9 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.triage.service.ClassificationRequest;
+import dev.triage.service.RequestRules;
+import dev.triage.service.TriageException;
 import dev.triage.config.TriageConfig;
 import dev.triage.scoring.LabelSpec;
 import dev.triage.scoring.LongText;
@@ -20,27 +22,23 @@ import dev.triage.scoring.LongText;
  * HF's own names ({@code candidate_labels}, {@code hypothesis_template}, {@code multi_label}) are accepted
  * too. Unknown fields are rejected: a misspelt option would otherwise silently change the answer.
  */
-public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Optional<String> hypothesisTemplate,
-        boolean multiLabel, LongText longText) {
+public final class ClassifyRequest {
 
     private static final Map<String, String> ALIASES = Map.of("candidate_labels", "labels", "hypothesis_template",
             "hypothesisTemplate", "multi_label", "multiLabel");
     private static final Set<String> FIELDS = Set.of("texts", "labels", "hypothesisTemplate", "multiLabel",
             "longText");
     private static final Set<String> LABEL_FIELDS = Set.of("name", "description", "examples");
-    /**
-     * Characters of a hypothesis template: a sentence, copied once per label (each copy embedded, or paired with
-     * every text), so a huge one would cost memory out of all proportion to the body.
-     */
-    static final int MAX_TEMPLATE_CHARS = 1000;
+    private ClassifyRequest() {
+    }
 
     /** Binds and validates; every problem is a 400 naming the field. */
-    public static ClassifyRequest from(JsonNode body, TriageConfig.Limits limits) {
+    public static ClassificationRequest from(JsonNode body, TriageConfig.Limits limits) {
         if (body == null || body.isNull() || body.isMissingNode()) {
-            throw ApiException.badRequest(null, "request body is empty: expected {\"texts\": [...], \"labels\": [...]}");
+            throw TriageException.badInput(null, "request body is empty: expected {\"texts\": [...], \"labels\": [...]}");
         }
         if (!body.isObject()) {
-            throw ApiException.badRequest(null, "request body must be a JSON object, not " + kind(body));
+            throw TriageException.badInput(null, "request body must be a JSON object, not " + kind(body));
         }
         JsonNode texts = null;
         JsonNode labels = null;
@@ -54,7 +52,7 @@ public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Option
             String before = given.put(name, field.getKey());
             if (before != null) {
                 // "labels" and "candidate_labels" both: one would silently win
-                throw ApiException.badRequest(field.getKey(), "'" + before + "' and '" + field.getKey()
+                throw TriageException.badInput(field.getKey(), "'" + before + "' and '" + field.getKey()
                         + "' are the same field; give it once");
             }
             switch (name) {
@@ -63,40 +61,24 @@ public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Option
                 case "hypothesisTemplate" -> template = field.getValue();
                 case "multiLabel" -> multiLabel = field.getValue();
                 case "longText" -> longText = field.getValue();
-                default -> throw ApiException.badRequest(field.getKey(),
+                default -> throw TriageException.badInput(field.getKey(),
                         "unknown field '" + field.getKey() + "'; fields are " + FIELDS);
             }
         }
         List<String> textList = strings("texts", texts, limits.maxTexts(), Integer.MAX_VALUE, false);
         List<LabelSpec> labelList = labels(labels, limits);
-        Set<String> seen = new HashSet<>();
-        for (LabelSpec label : labelList) {
-            if (!seen.add(label.name())) {
-                throw ApiException.badRequest("labels", "label '" + label.name() + "' appears twice");
-            }
-        }
         Optional<String> hypothesis = Optional.empty();
         if (template != null && !template.isNull()) {
             if (!template.isTextual()) {
-                throw ApiException.badRequest("hypothesisTemplate", "must be a string, not " + kind(template));
+                throw TriageException.badInput("hypothesisTemplate", "must be a string, not " + kind(template));
             }
-            if (template.asText().length() > MAX_TEMPLATE_CHARS) {
-                throw ApiException.badRequest("hypothesisTemplate", "has " + template.asText().length()
-                        + " characters; the limit is " + MAX_TEMPLATE_CHARS);
-            }
-            if (!wellFormed(template.asText())) {
-                throw ApiException.badRequest("hypothesisTemplate", UNPAIRED_SURROGATE);
-            }
-            if (!template.asText().contains("{}")) {
-                throw ApiException.badRequest("hypothesisTemplate",
-                        "must contain {} where the label goes, e.g. \"This example is about {}.\"");
-            }
+            RequestRules.template(template.asText());
             hypothesis = Optional.of(template.asText());
         }
         boolean multi = false;
         if (multiLabel != null && !multiLabel.isNull()) {
             if (!multiLabel.isBoolean()) {
-                throw ApiException.badRequest("multiLabel", "must be true or false, not " + kind(multiLabel));
+                throw TriageException.badInput("multiLabel", "must be true or false, not " + kind(multiLabel));
             }
             multi = multiLabel.booleanValue();
         }
@@ -105,25 +87,20 @@ public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Option
             mode = switch (longText.isTextual() ? longText.asText() : "") {
                 case "truncate" -> LongText.TRUNCATE;
                 case "chunk" -> LongText.CHUNK;
-                default -> throw ApiException.badRequest("longText", "must be \"truncate\" or \"chunk\", not "
+                default -> throw TriageException.badInput("longText", "must be \"truncate\" or \"chunk\", not "
                         + (longText.isTextual() ? "'" + longText.asText() + "'" : kind(longText)));
             };
         }
-        return new ClassifyRequest(cut(textList, limits), labelList, hypothesis, multi, mode);
-    }
-
-    private static List<String> cut(List<String> texts, TriageConfig.Limits limits) {
-        return texts.stream()
-                .map(t -> t.length() > limits.maxTextChars() ? t.substring(0, limits.maxTextChars()) : t).toList();
+        return new ClassificationRequest(textList, labelList, hypothesis, multi, mode);
     }
 
     /** Labels are names, or objects {"name", "description", "examples"} (few-shot). */
     private static List<LabelSpec> labels(JsonNode node, TriageConfig.Limits limits) {
         if (node == null || node.isNull()) {
-            throw ApiException.badRequest("labels", "'labels' is required: a non-empty array of strings");
+            throw TriageException.badInput("labels", "'labels' is required: a non-empty array of strings");
         }
         if (!node.isArray()) {
-            throw ApiException.badRequest("labels", "'labels' must be an array of strings, not " + kind(node));
+            throw TriageException.badInput("labels", "'labels' must be an array of strings, not " + kind(node));
         }
         List<LabelSpec> specs = new ArrayList<>(node.size());
         ArrayNodeView names = new ArrayNodeView(node);
@@ -136,7 +113,7 @@ public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Option
             for (Iterator<String> it = item.fieldNames(); it.hasNext();) {
                 String name = it.next();
                 if (!LABEL_FIELDS.contains(name)) {
-                    throw ApiException.badRequest(field + "." + name, "unknown field; a label object has "
+                    throw TriageException.badInput(field + "." + name, "unknown field; a label object has "
                             + LABEL_FIELDS);
                 }
             }
@@ -154,14 +131,14 @@ public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Option
             JsonNode d = item.get("description");
             if (d != null && !d.isNull()) {
                 if (!d.isTextual() || d.asText().isBlank()) {
-                    throw ApiException.badRequest(field + ".description", "must be a non-blank string");
+                    throw TriageException.badInput(field + ".description", "must be a non-blank string");
                 }
-                description = Optional.of(cut(List.of(d.asText()), limits).get(0));
+                description = Optional.of(d.asText());
             }
             List<String> examples = List.of();
             JsonNode e = item.get("examples");
             if (e != null && !e.isNull()) {
-                examples = cut(strings(field + ".examples", e, limits.maxExamples(), Integer.MAX_VALUE, true), limits);
+                examples = strings(field + ".examples", e, limits.maxExamples(), Integer.MAX_VALUE, true);
             }
             specs.add(new LabelSpec(nameList.get(i), description, examples));
         }
@@ -178,7 +155,7 @@ public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Option
 
         void replace(int index, JsonNode name, String field) {
             if (name == null || name.isNull()) {
-                throw ApiException.badRequest(field, "a label object needs a \"name\"");
+                throw TriageException.badInput(field, "a label object needs a \"name\"");
             }
             copy.set(index, name);
         }
@@ -190,55 +167,31 @@ public record ClassifyRequest(List<String> texts, List<LabelSpec> labels, Option
 
     private static List<String> strings(String field, JsonNode node, int maxItems, int maxChars, boolean nonBlank) {
         if (node == null || node.isNull()) {
-            throw ApiException.badRequest(field, "'" + field + "' is required: a non-empty array of strings");
+            throw TriageException.badInput(field, "'" + field + "' is required: a non-empty array of strings");
         }
         if (!node.isArray()) {
-            throw ApiException.badRequest(field, "'" + field + "' must be an array of strings, not " + kind(node));
+            throw TriageException.badInput(field, "'" + field + "' must be an array of strings, not " + kind(node));
         }
         if (node.isEmpty()) {
-            throw ApiException.badRequest(field, "'" + field + "' is empty; give at least one");
+            throw TriageException.badInput(field, "'" + field + "' is empty; give at least one");
         }
         if (node.size() > maxItems) {
-            throw ApiException.badRequest(field, "'" + field + "' has " + node.size() + " items; the limit is "
+            throw TriageException.badInput(field, "'" + field + "' has " + node.size() + " items; the limit is "
                     + maxItems + " per request (split the batch)");
         }
         List<String> values = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
             if (!item.isTextual()) {
-                throw ApiException.badRequest(field + "[" + i + "]", "must be a string, not " + kind(item));
+                throw TriageException.badInput(field + "[" + i + "]", "must be a string, not " + kind(item));
             }
             String value = item.asText();
-            if (nonBlank && value.isBlank()) {
-                throw ApiException.badRequest(field + "[" + i + "]", "is blank");
-            }
-            if (value.length() > maxChars) {
-                throw ApiException.badRequest(field + "[" + i + "]", "has " + value.length()
-                        + " characters; the limit is " + maxChars);
-            }
-            if (nonBlank && !wellFormed(value)) {
-                // label names come back in the reply, where the lone half would turn into '?'
-                throw ApiException.badRequest(field + "[" + i + "]", UNPAIRED_SURROGATE);
+            if (nonBlank) {
+                RequestRules.name(field + "[" + i + "]", value, maxChars);
             }
             values.add(value);
         }
         return values;
-    }
-
-    private static final String UNPAIRED_SURROGATE =
-            "contains an unpaired UTF-16 surrogate (e.g. \\ud800 alone), which is not a character";
-
-    /** No lone surrogate halves (JSON escapes like \ud800 let them in; UTF-8 cannot carry them). */
-    static boolean wellFormed(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static String kind(JsonNode node) {

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.triage.service.TriageException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
@@ -45,8 +46,8 @@ public class ErrorReplies {
         int status;
         String field = null;
         String message;
-        if (failure instanceof ApiException api) {
-            status = api.status();
+        if (failure instanceof TriageException api) {
+            status = status(api.kind());
             field = api.field().orElse(null);
             message = api.getMessage();
             api.retryAfterSeconds().ifPresent(s -> ctx.response().putHeader("Retry-After", Integer.toString(s)));
@@ -77,10 +78,21 @@ public class ErrorReplies {
                 .end(Json.encode(body));
     }
 
+    /** The one place a failure's kind becomes an HTTP status. */
+    static int status(TriageException.Kind kind) {
+        return switch (kind) {
+            case BAD_INPUT -> 400;
+            case METHOD_NOT_ALLOWED -> 405;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case OVERLOADED, DEADLINE, NOT_READY -> 503;
+            case MODEL_FAILURE -> 500;
+        };
+    }
+
     /** Funqy and CompletableFuture wrap what the function threw; the answer depends on the original. */
     static Throwable unwrap(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ApiException) {
+            if (t instanceof TriageException) {
                 return t;
             }
         }

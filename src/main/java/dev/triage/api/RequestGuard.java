@@ -6,12 +6,15 @@ import java.util.Locale;
 import java.util.Set;
 
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.triage.config.TriageConfig;
+import dev.triage.service.TriageException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -42,6 +45,9 @@ public class RequestGuard {
             .getOptionalValue("quarkus.funqy.knative-events.mapping." + FUNCTION + ".trigger", String.class)
             .orElse(FUNCTION));
 
+    @Inject
+    TriageConfig config;
+
     void install(@Observes Router router) {
         router.route("/").order(ORDER).handler(this::check);
         router.route("/" + FUNCTION).order(ORDER).handler(this::check);
@@ -50,7 +56,7 @@ public class RequestGuard {
     void check(RoutingContext ctx) {
         try {
             inspect(ctx);
-        } catch (ApiException e) {
+        } catch (TriageException e) {
             ctx.fail(e);
             return;
         }
@@ -61,8 +67,8 @@ public class RequestGuard {
         HttpServerRequest request = ctx.request();
         if (request.method() != HttpMethod.POST) {
             ctx.response().putHeader("Allow", "POST");
-            throw new ApiException(405, null, "method " + request.method() + " is not allowed: POST a JSON body to /"
-                    + FUNCTION + ", or a CloudEvent to /", null);
+            throw new TriageException(TriageException.Kind.METHOD_NOT_ALLOWED, null, "method " + request.method()
+                    + " is not allowed: POST a JSON body to /" + FUNCTION + ", or a CloudEvent to /", null);
         }
         String contentType = mediaType(request.getHeader("Content-Type"));
         if (contentType.startsWith("application/") && !request.getHeader("Content-Type").startsWith(contentType)) {
@@ -89,6 +95,7 @@ public class RequestGuard {
         boolean binary = request.headers().names().stream().anyMatch(RequestGuard::isCeHeader);
         if (binary) {
             binaryMode(request, contentType, empty);
+            BodyScan.check(body.getBytes(), "", config.limits());
             return;
         }
         if (!contentType.equals("application/json")) {
@@ -97,55 +104,56 @@ public class RequestGuard {
                     + ": use application/json (or a CloudEvent: application/cloudevents+json, or ce-* headers)");
         }
         if (empty) {
-            throw ApiException.badRequest(null,
+            throw TriageException.badInput(null,
                     "request body is empty: expected {\"texts\": [...], \"labels\": [...]}");
         }
+        BodyScan.check(body.getBytes(), "", config.limits());
     }
 
     private void binaryMode(HttpServerRequest request, String contentType, boolean empty) {
         for (String header : REQUIRED_HEADERS) {
             String value = request.getHeader(header);
             if (value == null || value.isBlank()) {
-                throw ApiException.badRequest(header, "CloudEvent (binary mode) lacks the required attribute "
+                throw TriageException.badInput(header, "CloudEvent (binary mode) lacks the required attribute "
                         + header + " (required: " + String.join(", ", REQUIRED_HEADERS) + ")");
             }
         }
         specVersion("ce-specversion", request.getHeader("ce-specversion"));
         type("ce-type", request.getHeader("ce-type"));
         if (!contentType.equals("application/json")) {
-            throw new ApiException(415, "Content-Type", "CloudEvent data must be application/json, not "
-                    + (contentType.isEmpty() ? "without Content-Type" : "'" + request.getHeader("Content-Type") + "'"),
-                    null);
+            throw TriageException.unsupportedMediaType("Content-Type", "CloudEvent data must be application/json, not "
+                    + (contentType.isEmpty() ? "without Content-Type" : "'" + request.getHeader("Content-Type") + "'"));
         }
         if (empty) {
-            throw ApiException.badRequest("data",
+            throw TriageException.badInput("data",
                     "CloudEvent data is empty: expected {\"texts\": [...], \"labels\": [...]}");
         }
     }
 
     private void structured(Buffer body, boolean empty) {
         if (empty) {
-            throw ApiException.badRequest(null, "structured CloudEvent is empty: expected a JSON object with "
+            throw TriageException.badInput(null, "structured CloudEvent is empty: expected a JSON object with "
                     + "specversion, id, source, type and data");
         }
+        BodyScan.check(body.getBytes(), "data", config.limits());
         JsonNode event;
         try {
             event = JSON.readTree(body.getBytes());
         } catch (IOException e) {
-            throw ApiException.badRequest(null, "structured CloudEvent is not valid JSON: " + ErrorReplies.jsonProblem(e));
+            throw TriageException.badInput(null, "structured CloudEvent is not valid JSON: " + ErrorReplies.jsonProblem(e));
         }
         if (event == null || !event.isObject()) {
-            throw ApiException.badRequest(null, "structured CloudEvent must be a JSON object, not "
+            throw TriageException.badInput(null, "structured CloudEvent must be a JSON object, not "
                     + (event == null ? "empty" : ClassifyRequest.kind(event)));
         }
         for (String member : REQUIRED_MEMBERS) {
             JsonNode value = event.get(member);
             if (value == null || value.isNull()) {
-                throw ApiException.badRequest(member, "CloudEvent lacks the required attribute '" + member
+                throw TriageException.badInput(member, "CloudEvent lacks the required attribute '" + member
                         + "' (required: " + String.join(", ", REQUIRED_MEMBERS) + ")");
             }
             if (!value.isTextual() || value.asText().isBlank()) {
-                throw ApiException.badRequest(member, "CloudEvent attribute '" + member
+                throw TriageException.badInput(member, "CloudEvent attribute '" + member
                         + "' must be a non-empty string, not " + ClassifyRequest.kind(value));
             }
         }
@@ -155,36 +163,36 @@ public class RequestGuard {
         // Absent means application/json (JSON event format 3.1.1); an explicit null is not something Funqy reads.
         if (dataContentType != null && (!dataContentType.isTextual()
                 || !mediaType(dataContentType.asText()).equals("application/json"))) {
-            throw new ApiException(415, "datacontenttype", "CloudEvent data must be application/json, not "
+            throw TriageException.unsupportedMediaType("datacontenttype", "CloudEvent data must be application/json, not "
                     + (dataContentType.isTextual() ? "'" + dataContentType.asText() + "'"
-                            : ClassifyRequest.kind(dataContentType)), null);
+                            : ClassifyRequest.kind(dataContentType)));
         }
         if (event.has("data_base64")) {
-            throw new ApiException(415, "data_base64",
-                    "binary CloudEvent data (data_base64) is not supported: put the request object in 'data'", null);
+            throw TriageException.unsupportedMediaType("data_base64",
+                    "binary CloudEvent data (data_base64) is not supported: put the request object in 'data'");
         }
         if (!event.has("data")) {
-            throw ApiException.badRequest("data",
+            throw TriageException.badInput("data",
                     "CloudEvent has no 'data': expected {\"texts\": [...], \"labels\": [...]} there");
         }
     }
 
     private static void specVersion(String field, String value) {
         if (!SPEC_VERSION.equals(value.trim())) {
-            throw ApiException.badRequest(field,
+            throw TriageException.badInput(field,
                     "unsupported CloudEvents specversion '" + value + "': only " + SPEC_VERSION + " is accepted");
         }
     }
 
     private void type(String field, String value) {
         if (!types.contains(value)) {
-            throw ApiException.badRequest(field, "unknown CloudEvent type '" + value + "': this function handles "
+            throw TriageException.badInput(field, "unknown CloudEvent type '" + value + "': this function handles "
                     + types.stream().filter(t -> !t.equals(FUNCTION)).findFirst().orElse(FUNCTION));
         }
     }
 
-    private static ApiException unsupported(String message) {
-        return new ApiException(415, "Content-Type", message, null);
+    private static TriageException unsupported(String message) {
+        return TriageException.unsupportedMediaType("Content-Type", message);
     }
 
     static boolean isCeHeader(String name) {

@@ -1,28 +1,23 @@
 package dev.triage.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.context.Dependent;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.triage.Engine;
 import dev.triage.config.TriageConfig;
 import dev.triage.pool.InferencePool;
-import dev.triage.scoring.ClassifyCommand;
-import dev.triage.scoring.ZeroShotScorer;
+import dev.triage.service.ClassificationRequest;
+import dev.triage.service.Stack;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -63,19 +58,10 @@ public class BenchCommand extends EngineCommand {
             description = "A line that is not JSON with a string \"text\": stop (fail, default) or skip it")
     DocSource.OnBadLine onBadLine;
 
-    /** One timed run. */
-    record Run(double wallSeconds, double docsPerSecond, double tokensPerSecond, double p50Ms, double p99Ms,
-            double modelSeconds, double modelShare) {
-    }
-
-    /** Medians over the runs of one worker count. */
-    record Result(int workers, Run median, double speedup, List<Run> runs) {
-    }
-
     @Override
     public Integer call() throws Exception {
         List<String> labelNames = labels();
-        checkTemplate();
+        Optional<String> given = template();
         checkAtLeastOne("--repeat", repeat);
         checkAtLeastOne("--request-size", requestSize);
         if (limit != null) {
@@ -90,8 +76,8 @@ public class BenchCommand extends EngineCommand {
             throw CliException.usage(in + " has no documents");
         }
 
-        Engine.Loaded loaded = loaded();
-        String hypothesis = template(loaded);
+        Stack loaded = loaded();
+        String hypothesis = hypothesis(loaded);
         List<Integer> counts = workerCounts();
         long tokens = 0;
         for (String text : texts) {
@@ -106,32 +92,30 @@ public class BenchCommand extends EngineCommand {
                 + "count %s", model(loaded), texts.size(), tokens, requestSize, repeat, repeat == 1 ? "" : "s",
                 counts));
 
-        ClassifyCommand all = new ClassifyCommand(texts, labelNames, hypothesis, false);
-        List<Result> results = new ArrayList<>();
+        ClassificationRequest all = ClassificationRequest.of(texts, labelNames, given, false);
+        List<BenchReport.Result> results = new ArrayList<>();
         for (int k : counts) {
-            List<Run> runs = new ArrayList<>();
-            try (InferencePool pool = new InferencePool(k, config.pool().queueCapacity(), loaded.model()::run)) {
-                ZeroShotScorer scorer = Engine.scorer(loaded.model(), loaded.tokenizer(), pool, config);
+            List<BenchReport.Run> runs = new ArrayList<>();
+            try (InferencePool pool = loaded.newPool(k)) {
+                Stack onPool = loaded.on(pool);
                 // Untimed: a few documents per worker, through the same callers (also fills the label cache).
                 int warmDocs = Math.min(texts.size(), Math.max(4 * k, 2 * k * requestSize));
-                drive(scorer, all.withTexts(texts.subList(0, warmDocs), all.longText()), 2 * k, loaded);
+                drive(onPool, all.withTexts(texts.subList(0, warmDocs)), 2 * k);
                 for (int r = 0; r < repeat; r++) {
-                    Run run = timed(scorer, all, 2 * k, k, tokens, loaded);
+                    BenchReport.Run run = timed(onPool, all, 2 * k, k, tokens);
                     runs.add(run);
                     note(String.format(Locale.ROOT, "workers %d, run %d/%d: %.2f s, %.1f docs/s", k, r + 1, repeat,
                             run.wallSeconds(), run.docsPerSecond()));
                 }
             }
-            results.add(new Result(k, median(runs), 0, runs));
+            results.add(new BenchReport.Result(k, BenchReport.median(runs), 0, runs));
         }
-        Result base = results.stream().filter(r -> r.workers() == 1).findFirst().orElse(results.get(0));
-        List<Result> withSpeedup = results.stream()
-                .map(r -> new Result(r.workers(), r.median(), r.median().docsPerSecond() / base.median().docsPerSecond(),
-                        r.runs()))
-                .toList();
-        print(loaded, texts.size(), tokens, withSpeedup, base.workers());
+        BenchReport report = new BenchReport(new BenchReport.Setup(loaded, model(loaded), in, texts.size(), tokens,
+                labelNames, hypothesis, requestSize, repeat, config), results);
+        report.print(out());
         if (json != null) {
-            writeJson(loaded, hypothesis, labelNames, texts.size(), tokens, withSpeedup, base.workers());
+            report.write(json);
+            note("results written to " + json);
         }
         return 0;
     }
@@ -141,7 +125,7 @@ public class BenchCommand extends EngineCommand {
         try (DocSource source = new DocSource(in, false, onBadLine, this::note)) {
             DocSource.Doc doc;
             while ((limit == null || texts.size() < limit) && (doc = source.next()) != null) {
-                texts.add(cut(doc.text()));
+                texts.add(service.rules().cut(doc.text()));
             }
         }
         return texts;
@@ -158,22 +142,21 @@ public class BenchCommand extends EngineCommand {
     private record Timing(long[] latencyNanos, long wallNanos) {
     }
 
-    private Run timed(ZeroShotScorer scorer, ClassifyCommand all, int callers, int k, long tokens,
-            Engine.Loaded loaded) throws InterruptedException {
-        long modelBefore = loaded.model().runNanos();
-        Timing timing = drive(scorer, all, callers, loaded);
-        long modelNanos = loaded.model().runNanos() - modelBefore;
+    private BenchReport.Run timed(Stack stack, ClassificationRequest all, int callers, int k, long tokens)
+            throws InterruptedException {
+        long modelBefore = stack.model().runNanos();
+        Timing timing = drive(stack, all, callers);
+        long modelNanos = stack.model().runNanos() - modelBefore;
         long[] sorted = timing.latencyNanos().clone();
         Arrays.sort(sorted);
         double wall = timing.wallNanos() / 1e9;
         double modelSeconds = modelNanos / 1e9;
-        return new Run(wall, sorted.length / wall, tokens / wall, percentile(sorted, 50) / 1e6,
-                percentile(sorted, 99) / 1e6, modelSeconds, modelSeconds / (wall * k));
+        return new BenchReport.Run(wall, sorted.length / wall, tokens / wall, BenchReport.percentile(sorted, 50) / 1e6,
+                BenchReport.percentile(sorted, 99) / 1e6, modelSeconds, modelSeconds / (wall * k));
     }
 
     /** The documents as requests of --request-size, taken in turn by concurrent callers on virtual threads. */
-    private Timing drive(ZeroShotScorer scorer, ClassifyCommand all, int callers, Engine.Loaded loaded)
-            throws InterruptedException {
+    private Timing drive(Stack stack, ClassificationRequest all, int callers) throws InterruptedException {
         List<String> texts = all.texts();
         int requests = (texts.size() + requestSize - 1) / requestSize;
         long[] latency = new long[texts.size()];
@@ -193,7 +176,7 @@ public class BenchCommand extends EngineCommand {
                         int to = Math.min(texts.size(), from + requestSize);
                         long start = System.nanoTime();
                         firstSubmit.accumulateAndGet(start, Math::min);
-                        scorer.classify(all.withTexts(texts.subList(from, to), all.longText()));
+                        service.classify(all.withTexts(texts.subList(from, to)), stack);
                         long end = System.nanoTime();
                         lastResult.accumulateAndGet(end, Math::max);
                         Arrays.fill(latency, from, to, end - start);
@@ -215,93 +198,4 @@ public class BenchCommand extends EngineCommand {
         return new Timing(latency, lastResult.get() - firstSubmit.get());
     }
 
-    /** Nearest rank. */
-    static long percentile(long[] sorted, double p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
-
-    static double median(List<Run> runs, ToDoubleFunction<Run> metric) {
-        double[] values = runs.stream().mapToDouble(metric).sorted().toArray();
-        int n = values.length;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-    }
-
-    private static Run median(List<Run> runs) {
-        return new Run(median(runs, Run::wallSeconds), median(runs, Run::docsPerSecond),
-                median(runs, Run::tokensPerSecond), median(runs, Run::p50Ms), median(runs, Run::p99Ms),
-                median(runs, Run::modelSeconds), median(runs, Run::modelShare));
-    }
-
-    private void print(Engine.Loaded loaded, int docs, long tokens, List<Result> results, int base) {
-        var out = out();
-        out.printf(Locale.ROOT, "model: %s%n", model(loaded));
-        out.printf(Locale.ROOT, "input: %s: %d docs, %,d tokens; requests of %d doc%s; median of %d run%s%n", in,
-                docs, tokens, requestSize, requestSize == 1 ? "" : "s", repeat, repeat == 1 ? "" : "s");
-        out.printf(Locale.ROOT, "machine: %d CPUs, Java %s%n%n", Runtime.getRuntime().availableProcessors(),
-                Runtime.version());
-        out.printf(Locale.ROOT, "%7s %9s %9s %10s %9s %9s %9s %9s %11s%n", "workers", "wall s", "docs/s",
-                "tokens/s", "p50 ms", "p99 ms", "speed-up", "model s", "model share");
-        for (Result r : results) {
-            Run m = r.median();
-            out.printf(Locale.ROOT, "%7d %9.3f %9.1f %10.0f %9.1f %9.1f %8.2fx %9.3f %10.1f%%%n", r.workers(),
-                    m.wallSeconds(), m.docsPerSecond(), m.tokensPerSecond(), m.p50Ms(), m.p99Ms(), r.speedup(),
-                    m.modelSeconds(), 100 * m.modelShare());
-        }
-        out.printf(Locale.ROOT, "%nspeed-up: docs/s over %d worker%s; model share: time inside ONNX Runtime / "
-                + "(wall x workers)%n", base, base == 1 ? "" : "s");
-        out.flush();
-    }
-
-    private void writeJson(Engine.Loaded loaded, String hypothesis, List<String> labelNames, int docs, long tokens,
-            List<Result> results, int base) {
-        ObjectNode root = DocSource.JSON.createObjectNode();
-        ObjectNode machine = root.putObject("machine");
-        machine.put("availableProcessors", Runtime.getRuntime().availableProcessors());
-        machine.put("javaVersion", Runtime.version().toString());
-        machine.put("javaVm", System.getProperty("java.vm.name"));
-        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        ObjectNode model = root.putObject("model");
-        model.put("name", loaded.model().spec().name());
-        model.put("kind", loaded.model().kind().name().toLowerCase(Locale.ROOT));
-        model.put("maxLength", loaded.model().spec().maxLength());
-        root.put("input", in.toString());
-        root.put("docs", docs);
-        root.put("tokens", tokens);
-        labelNames.forEach(root.putArray("labels")::add);
-        root.put("template", hypothesis);
-        root.put("requestSize", requestSize);
-        root.put("repeat", repeat);
-        root.put("batchMaxSize", config.batch().maxSize());
-        root.put("cacheEnabled", config.cache().enabled());
-        root.put("speedupBaseWorkers", base);
-        ArrayNode all = root.putArray("results");
-        for (Result r : results) {
-            ObjectNode node = run(r.median());
-            node.put("workers", r.workers());
-            node.put("callers", 2 * r.workers());
-            node.put("speedup", r.speedup());
-            ArrayNode runs = node.putArray("runs");
-            r.runs().forEach(run -> runs.add(run(run)));
-            all.add(node);
-        }
-        try {
-            DocSource.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
-        } catch (IOException e) {
-            throw new CliException(CliException.FAILURE, "--json: cannot write " + json + ": " + e.getMessage());
-        }
-        note("results written to " + json);
-    }
-
-    private static ObjectNode run(Run run) {
-        ObjectNode node = DocSource.JSON.createObjectNode();
-        node.put("wallSeconds", run.wallSeconds());
-        node.put("docsPerSecond", run.docsPerSecond());
-        node.put("tokensPerSecond", run.tokensPerSecond());
-        node.put("p50Ms", run.p50Ms());
-        node.put("p99Ms", run.p99Ms());
-        node.put("modelSeconds", run.modelSeconds());
-        node.put("modelShare", run.modelShare());
-        return node;
-    }
 }

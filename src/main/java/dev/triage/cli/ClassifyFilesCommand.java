@@ -7,9 +7,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import jakarta.enterprise.context.Dependent;
@@ -17,9 +17,10 @@ import jakarta.enterprise.context.Dependent;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.triage.Engine;
+import dev.triage.model.AtomicFiles;
 import dev.triage.scoring.Classification;
-import dev.triage.scoring.ClassifyCommand;
+import dev.triage.service.ClassificationRequest;
+import dev.triage.service.Stack;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -60,13 +61,13 @@ public class ClassifyFilesCommand extends EngineCommand {
     @Override
     public Integer call() throws Exception {
         List<String> labelNames = labels();
-        checkTemplate();
-        checkAtLeastOne("--chunk", chunk);
+        Optional<String> given = template();
+        checkChunk(chunk);
         checkWritable("--out", outFile);
         JsonlReader.requireReadable(in);
         OptionalLong total = progress == Progress.Mode.NONE ? OptionalLong.empty() : JsonlReader.countRecords(in);
-        Engine.Loaded loaded = loaded();
-        String hypothesis = template(loaded);
+        Stack loaded = loaded();
+        String hypothesis = hypothesis(loaded);
         note("model " + describe(loaded) + ", labels " + labelNames + ", template \"" + hypothesis + "\"");
 
         // Predictions on a terminal: a bar redrawn between them would only garble both.
@@ -76,20 +77,16 @@ public class ClassifyFilesCommand extends EngineCommand {
         // A device or pipe (--out /dev/stdout) is written as it is; a symlink's file is replaced, not the link.
         boolean special = outFile != null && Files.exists(outFile) && !Files.isRegularFile(outFile);
         Path target = outFile == null || special || !Files.exists(outFile) ? outFile : outFile.toRealPath();
-        Path part = outFile == null || special ? null : partFile(target);
-        long written;
-        try {
-            written = classifyAll(labelNames, hypothesis, loaded, shown, special ? outFile : part);
-            if (part != null) {
-                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } finally {
-            if (part != null) {
-                Files.deleteIfExists(part);
-            }
+        ClassificationRequest request = ClassificationRequest.of(List.of(), labelNames, given, multiLabel);
+        long[] written = { 0 };
+        if (outFile == null || special) {
+            written[0] = classifyAll(request, loaded, shown, outFile);
+        } else {
+            // A failed or interrupted run never leaves a shorter file that looks complete, nor clobbers an old one.
+            AtomicFiles.write(target, part -> written[0] = classifyAll(request, loaded, shown, part));
         }
-        note(String.format(Locale.ROOT, "%,d documents classified in %.1f s (%.1f docs/s)%s%s", written,
-                shown.seconds(), written / Math.max(shown.seconds(), 1e-9),
+        note(String.format(Locale.ROOT, "%,d documents classified in %.1f s (%.1f docs/s)%s%s", written[0],
+                shown.seconds(), written[0] / Math.max(shown.seconds(), 1e-9),
                 shown.skippedLines() > 0 ? String.format(Locale.ROOT, ", %,d bad line%s skipped",
                         shown.skippedLines(), shown.skippedLines() == 1 ? "" : "s") : "",
                 outFile == null ? "" : ", written to " + outFile));
@@ -97,15 +94,14 @@ public class ClassifyFilesCommand extends EngineCommand {
     }
 
     /** Every document, in input order, to {@code file} (stdout if null); returns how many were written. */
-    private long classifyAll(List<String> labelNames, String hypothesis, Engine.Loaded loaded, Progress shown,
-            Path file) throws Exception {
+    private long classifyAll(ClassificationRequest request, Stack loaded, Progress shown, Path file)
+            throws Exception {
         try (DocSource source = new DocSource(in, false, onBadLine, message -> shown.message(name() + ": " + message));
                 Writer writer = open(file)) {
             long[] count = { 0 };
             ChunkPipeline.run(source, chunk, shown, docs -> {
-                List<String> texts = docs.stream().map(d -> cut(d.text())).toList();
-                List<Classification> results = loaded.scorer()
-                        .classify(new ClassifyCommand(texts, labelNames, hypothesis, multiLabel));
+                List<String> texts = docs.stream().map(DocSource.Doc::text).toList();
+                List<Classification> results = service.classify(request.withTexts(texts), loaded).results();
                 StringBuilder lines = new StringBuilder(docs.size() * 96);
                 for (int i = 0; i < docs.size(); i++) {
                     lines.append(line(docs.get(i), results.get(i))).append('\n');
@@ -120,17 +116,6 @@ public class ClassifyFilesCommand extends EngineCommand {
             shown.finish();
             return count[0];
         }
-    }
-
-    /**
-     * --out is written beside itself and moved into place only once every document is in it: a failed or
-     * interrupted run never leaves a shorter file that looks complete, nor clobbers the previous one.
-     */
-    private static Path partFile(Path out) throws IOException {
-        Path dir = out.toAbsolutePath().getParent();
-        Path part = Files.createTempFile(dir, "." + out.getFileName(), ".part");
-        part.toFile().deleteOnExit(); // Ctrl-C: shutdown hooks still run
-        return part;
     }
 
     private static String line(DocSource.Doc doc, Classification result) throws IOException {

@@ -2,9 +2,7 @@ package dev.triage.cli;
 
 import java.io.PrintWriter;
 
-import dev.triage.batch.DeadlineExceededException;
-import dev.triage.batch.InferenceFailedException;
-import dev.triage.pool.PoolSaturatedException;
+import dev.triage.service.TriageException;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ArcContainer;
 import io.quarkus.arc.InstanceHandle;
@@ -40,23 +38,41 @@ final class Cli {
     private static int executionError(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
         PrintWriter err = command.getErr();
         String name = command.getCommandSpec().qualifiedName();
+        int exitCode = CliException.FAILURE;
         if (e instanceof CliException failure) {
             err.println(name + ": " + failure.getMessage());
-            err.flush();
-            return failure.exitCode();
-        }
-        if (e instanceof DeadlineExceededException) {
-            err.println(name + ": " + e.getMessage() + " (one step classifies --chunk documents: use a smaller "
-                    + "--chunk, or raise triage.batch.deadline)");
-            err.flush();
-            return CliException.FAILURE;
-        }
-        err.println(name + ": failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-        if (!(e instanceof InferenceFailedException || e instanceof PoolSaturatedException)) {
+            exitCode = failure.exitCode();
+        } else if (e instanceof TriageException failure) {
+            err.println(name + ": " + describe(failure));
+            exitCode = exitCode(failure.kind());
+        } else {
+            err.println(name + ": failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             e.printStackTrace(err);
         }
         err.flush();
-        return CliException.FAILURE;
+        return exitCode;
+    }
+
+    /** The one place a failure's kind becomes an exit code. */
+    static int exitCode(TriageException.Kind kind) {
+        return kind == TriageException.Kind.BAD_INPUT ? CliException.USAGE : CliException.FAILURE;
+    }
+
+    /** The failure in the command line's terms: the option a request field came from, and what to do. */
+    static String describe(TriageException failure) {
+        String field = failure.field().orElse("");
+        String option = field.startsWith("labels") ? "--labels"
+                : field.equals("hypothesisTemplate") ? "--template"
+                : field.equals("texts") ? "--in" : null;
+        String where = option == null ? "" : option + (field.equals("labels") || field.equals("hypothesisTemplate")
+                || field.equals("texts") ? ": " : " (" + field + "): ");
+        String hint = switch (failure.kind()) {
+            case DEADLINE -> " (one step classifies --chunk documents: use a smaller --chunk, or raise "
+                    + "triage.batch.deadline)";
+            case BAD_INPUT, OVERLOADED, NOT_READY, MODEL_FAILURE, METHOD_NOT_ALLOWED, UNSUPPORTED_MEDIA_TYPE -> "";
+        };
+        return (failure.kind() == TriageException.Kind.BAD_INPUT ? "" : "failed: ") + where + failure.getMessage()
+                + hint;
     }
 
     /** Commands are beans (they inject the engine); everything else picocli needs is made the usual way. */

@@ -5,16 +5,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 import jakarta.inject.Inject;
 
-import dev.triage.Engine;
 import dev.triage.config.TriageConfig;
-import dev.triage.model.ModelKind;
+import dev.triage.scoring.LabelSpec;
+import dev.triage.service.ClassificationRequest;
+import dev.triage.service.ClassificationService;
+import dev.triage.service.Engine;
+import dev.triage.service.RequestRules;
+import dev.triage.service.Stack;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,6 +33,9 @@ abstract class EngineCommand implements Callable<Integer> {
 
     @Inject
     TriageConfig config;
+
+    @Inject
+    ClassificationService service;
 
     @Spec
     CommandSpec spec;
@@ -64,29 +70,26 @@ abstract class EngineCommand implements Callable<Integer> {
         err().flush();
     }
 
-    /** The labels, trimmed; none empty or repeated, at least one. */
+    /** The labels, trimmed, checked by the service's rules (at least one, none blank or repeated). */
     List<String> labels() {
-        if (labels.stream().allMatch(String::isBlank)) {
-            throw CliException.usage("--labels: no labels given; give the candidate labels comma-separated, "
-                    + "e.g. --labels sports,politics");
-        }
-        Set<String> names = new LinkedHashSet<>();
-        for (String label : labels) {
-            String name = label.trim();
-            if (name.isEmpty()) {
-                throw CliException.usage("--labels: empty label in '" + String.join(",", labels)
-                        + "'; give the candidate labels comma-separated, e.g. --labels sports,politics");
-            }
-            if (!names.add(name)) {
-                throw CliException.usage("--labels: label '" + name + "' appears twice");
-            }
-        }
-        return List.copyOf(names);
+        List<String> names = labels.stream().map(String::trim).toList();
+        service.rules().labels(names.stream().map(LabelSpec::plain).toList());
+        return names;
     }
 
-    void checkTemplate() {
-        if (template != null && !template.contains("{}")) {
-            throw CliException.usage("--template must contain {} where the label goes, e.g. \"This example is about {}.\"");
+    /** The template, checked by the service's rules, if one was given. */
+    Optional<String> template() {
+        Optional<String> given = Optional.ofNullable(template);
+        given.ifPresent(RequestRules::template);
+        return given;
+    }
+
+    /** Documents per step must fit in one request. */
+    void checkChunk(int chunk) {
+        checkAtLeastOne("--chunk", chunk);
+        if (chunk > config.limits().maxTexts()) {
+            throw CliException.usage("--chunk " + chunk + " is over triage.limits.max-texts ("
+                    + config.limits().maxTexts() + "), the most texts one request may hold");
         }
     }
 
@@ -111,15 +114,15 @@ abstract class EngineCommand implements Callable<Integer> {
     }
 
     /**
-     * The serving engine, once loaded. A command-line run starts loading here, after the command has checked its
+     * The serving stack, once loaded. A command-line run starts loading here, after the command has checked its
      * options and input, so a usage error answers at once instead of after the model load.
      */
-    Engine.Loaded loaded() {
+    Stack loaded() {
         return loaded(engine);
     }
 
-    /** The engine once loaded, or a failure the command line reports in one line (exit code 1). */
-    static Engine.Loaded loaded(Engine engine) {
+    /** The stack once loaded, or a failure the command line reports in one line (exit code 1). */
+    static Stack loaded(Engine engine) {
         try {
             return engine.awaitLoaded(LOAD_TIMEOUT);
         } catch (InterruptedException e) {
@@ -130,31 +133,22 @@ abstract class EngineCommand implements Callable<Integer> {
         }
     }
 
-    /** The request's template, else the configured default, else the model kind's: as the HTTP function does. */
-    String template(Engine.Loaded loaded) {
-        if (template != null) {
-            return template;
-        }
-        return config.scoring().defaultTemplate().orElse(loaded.scorer().defaultTemplate());
-    }
-
-    /** Characters past the configured limit are dropped before tokenizing, as for HTTP requests. */
-    String cut(String text) {
-        int max = config.limits().maxTextChars();
-        return text.length() > max ? text.substring(0, max) : text;
+    /** The template the service will use for this command's requests. */
+    String hypothesis(Stack loaded) {
+        return service.template(ClassificationRequest.of(List.of(), List.of(), template(), false), loaded);
     }
 
     /** The model, its kind and the serving pool's size. */
-    static String describe(Engine.Loaded loaded) {
+    static String describe(Stack loaded) {
         return loaded.model().spec().name() + " (" + kind(loaded) + ", " + loaded.pool().size() + " workers)";
     }
 
     /** The model and its kind. */
-    static String model(Engine.Loaded loaded) {
+    static String model(Stack loaded) {
         return loaded.model().spec().name() + " (" + kind(loaded) + ")";
     }
 
-    private static String kind(Engine.Loaded loaded) {
-        return loaded.model().kind() == ModelKind.NLI ? "NLI" : "embedding";
+    private static String kind(Stack loaded) {
+        return loaded.nli() ? "NLI" : "embedding";
     }
 }

@@ -8,17 +8,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import jakarta.enterprise.context.Dependent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.triage.Engine;
 import dev.triage.scoring.Classification;
-import dev.triage.scoring.ClassifyCommand;
 import dev.triage.scoring.LabelSpec;
 import dev.triage.scoring.LongText;
+import dev.triage.service.ClassificationRequest;
+import dev.triage.service.Stack;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -61,7 +62,7 @@ public class EvalCommand extends EngineCommand {
 
     @Option(names = "--long-text", paramLabel = "truncate|chunk", defaultValue = "truncate",
             description = "Texts longer than the model reads: truncate (default, HF) or chunk (score windows)")
-    String longText;
+    LongText longText;
 
     @Option(names = "--on-bad-line", paramLabel = "fail|skip", defaultValue = "fail",
             description = "A line that is not JSON with string \"text\" and \"label\": stop with exit code 2 "
@@ -91,7 +92,7 @@ public class EvalCommand extends EngineCommand {
                 Integer index = goldToIndex.get(doc.label());
                 if (index != null && picked.get(index).size() < examplesPerLabel
                         && doc.text().strip().split("\\s+").length >= 20) {
-                    picked.get(index).add(cut(doc.text()));
+                    picked.get(index).add(doc.text());
                 }
             }
         }
@@ -101,8 +102,9 @@ public class EvalCommand extends EngineCommand {
                 throw CliException.usage("--examples: " + examples + " has no example for label '"
                         + labelNames.get(l) + "'");
             }
-            specs.add(new LabelSpec(labelNames.get(l), java.util.Optional.empty(), List.copyOf(picked.get(l))));
+            specs.add(new LabelSpec(labelNames.get(l), Optional.empty(), List.copyOf(picked.get(l))));
         }
+        service.rules().labels(specs);
         note("few-shot: " + specs.stream().mapToInt(s -> s.examples().size()).sum() + " examples from " + examples);
         return specs;
     }
@@ -114,8 +116,8 @@ public class EvalCommand extends EngineCommand {
     @Override
     public Integer call() throws Exception {
         List<String> labelNames = labels();
-        checkTemplate();
-        checkAtLeastOne("--chunk", chunk);
+        Optional<String> given = template();
+        checkChunk(chunk);
         checkWritable("--json", json);
         Map<String, Integer> goldToIndex = goldIndex(labelNames);
         JsonlReader.requireReadable(in);
@@ -153,13 +155,9 @@ public class EvalCommand extends EngineCommand {
         }
 
         List<LabelSpec> labelSpecs = fewShotLabels(labelNames, goldToIndex);
-        LongText mode = switch (longText) {
-            case "truncate" -> LongText.TRUNCATE;
-            case "chunk" -> LongText.CHUNK;
-            default -> throw CliException.usage("--long-text must be truncate or chunk, not '" + longText + "'");
-        };
-        Engine.Loaded loaded = loaded();
-        String hypothesis = template(loaded);
+        ClassificationRequest request = new ClassificationRequest(List.of(), labelSpecs, given, false, longText);
+        Stack loaded = loaded();
+        String hypothesis = hypothesis(loaded);
         note("model " + describe(loaded) + ", labels " + labelNames + ", template \"" + hypothesis + "\"");
         EvalReport report = new EvalReport(labelNames);
         Progress shown = new Progress(err(), name(), OptionalLong.of(kept), progress);
@@ -170,8 +168,8 @@ public class EvalCommand extends EngineCommand {
                 if (scored.isEmpty()) {
                     return;
                 }
-                List<Classification> results = loaded.scorer().classify(new ClassifyCommand(
-                        scored.stream().map(d -> cut(d.text())).toList(), labelSpecs, hypothesis, false, mode));
+                List<Classification> results = service.classify(
+                        request.withTexts(scored.stream().map(DocSource.Doc::text).toList()), loaded).results();
                 for (int i = 0; i < scored.size(); i++) {
                     report.add(goldToIndex.get(scored.get(i).label()), labelNames.indexOf(results.get(i).top()));
                 }
@@ -211,7 +209,7 @@ public class EvalCommand extends EngineCommand {
         return gold;
     }
 
-    private void print(Engine.Loaded loaded, String hypothesis, EvalReport report, double seconds, long skipped,
+    private void print(Stack loaded, String hypothesis, EvalReport report, double seconds, long skipped,
             long dropped) {
         var out = out();
         out.printf(Locale.ROOT, "model: %s%n", describe(loaded));
@@ -231,7 +229,7 @@ public class EvalCommand extends EngineCommand {
         out.flush();
     }
 
-    private void writeJson(Engine.Loaded loaded, String hypothesis, List<String> labelNames, EvalReport report,
+    private void writeJson(Stack loaded, String hypothesis, List<String> labelNames, EvalReport report,
             double seconds, long skipped, long dropped) {
         ObjectNode root = DocSource.JSON.createObjectNode();
         root.put("input", in.toString());

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
-import dev.triage.Engine;
+import dev.triage.service.Engine;
+import dev.triage.service.Stack;
 import dev.triage.config.TriageConfig;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -22,12 +23,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code triage prepare}: loads the configured model once, as a server start would, so the work dir ends up
- * holding everything a start derives (the extracted model, ONNX Runtime's libraries, the fused graph). Run at
+ * holding everything a start derives (the extracted model, ONNX Runtime's and the tokenizers' libraries). Run at
  * image build; pods given that directory as {@code triage.model.prepared-dir} start without redoing it.
  */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
         description = "Load the model once and leave in triage.model.work-dir what every start would otherwise "
-                + "make (extracted model, ONNX Runtime's libraries, fused graph); for an image build, with "
+                + "make (extracted model, ONNX Runtime's and the tokenizers' libraries); for an image build, with "
                 + "triage.model.prepared-dir pointing at the result at run time.")
 @Dependent
 @Unremovable
@@ -50,7 +51,7 @@ public class PrepareCommand implements Callable<Integer> {
             throw CliException.usage("prepare fills triage.model.work-dir, so triage.model.prepared-dir must be unset "
                     + "(it is " + config.model().preparedDir().get() + ": unset TRIAGE_MODEL_PREPARED_DIR)");
         }
-        Engine.Loaded loaded = EngineCommand.loaded(engine);
+        Stack loaded = EngineCommand.loaded(engine);
         Path dir = config.model().workDir().toAbsolutePath();
         List<Path> files = files(dir);
         long bytes = 0;

@@ -7,7 +7,7 @@ import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 
-import dev.triage.Engine;
+import dev.triage.service.Engine;
 
 /** No arguments: serve until told to stop. Arguments: run the command line on the started application. */
 public class TriageApplication implements QuarkusApplication {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code triage}: the subcommands run the serving engine on files; without arguments the jar serves HTTP. */
 @Command(name = "triage", mixinStandardHelpOptions = true, versionProvider = TriageCommand.Version.class,
-        subcommands = { ClassifyFilesCommand.class, EvalCommand.class, BenchCommand.class, PrepareCommand.class },
+        subcommands = { ClassifyFilesCommand.class, EvalCommand.class, BenchCommand.class, PrepareCommand.class,
+                OptimizeCommand.class },
         description = { "Zero-shot text classification on JSON Lines files ({\"id\", \"text\", \"label\"} per line, "
                 + "gzip if the name ends in .gz), with the engine that serves HTTP.",
                 "Without arguments the application serves the HTTP function instead." },
@@ -27,7 +28,7 @@ public class TriageCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a subcommand is required: classify, eval, bench or prepare");
+                "a subcommand is required: classify, eval, bench, prepare or optimize");
     }
 
     /** The application's version and the configured model. */

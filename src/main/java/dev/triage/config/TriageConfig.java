@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import dev.triage.model.WorkDir;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -47,16 +46,8 @@ public interface TriageConfig {
         boolean exitOnFailure();
 
         /**
-         * At the first start, rewrite ORT's optimised graph for speed (fp32 self-attention blocks into Attention,
-         * residual Add + LayerNormalization into SkipLayerNormalization), check it against the original and
-         * cache it under work-dir; false: run the graph as exported.
-         */
-        @WithDefault("true")
-        boolean optimizeGraph();
-
-        /**
-         * Writable directory for models extracted from the jar, the optimised-graph cache and one copy of ONNX
-         * Runtime's native libraries (which it would otherwise extract to a new temp dir at every start).
+         * Writable directory for models extracted from the jar and one copy of ONNX Runtime's native libraries
+         * (which it would otherwise extract to a new temp dir at every start).
          */
         @WithDefault("${java.io.tmpdir}/triage")
         Path workDir();
@@ -179,16 +170,6 @@ public interface TriageConfig {
         /** texts x labels for NLI models, where every pair is one model input. */
         @WithDefault("8192")
         int maxPairs();
-    }
-
-    /** Where the optimised graphs are kept, if {@link Model#optimizeGraph()} is on. */
-    static Optional<WorkDir> optimizedGraphs(Model model) {
-        return model.optimizeGraph() ? Optional.of(workDir(model).resolve("optimized")) : Optional.empty();
-    }
-
-    /** The writable work dir, with the prepared one in front of it if configured. */
-    static WorkDir workDir(Model model) {
-        return new WorkDir(model.workDir(), model.preparedDir());
     }
 
     /** The worker count the pool really uses. */

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
  * Rewrites each BERT self-attention block of an fp32 graph into one {@code com.microsoft:Attention}: the three
@@ -95,22 +97,23 @@ final class AttentionFusion {
         graph.add(OnnxGraph.floatInitializer(name + "/qkv_bias", new long[] { 3L * hidden },
                 concat(q.get().bias(), k.get().bias(), v.get().bias())));
         float scale = scores.isContrib("FusedMatMul") ? scores.floatAttribute("alpha").orElse(1f) : 1f;
-        byte[] attention = OnnxGraph.contribNode("Attention", name,
+        NodeProto attention = OnnxGraph.contribNode("Attention", name,
                 List.of(q.get().matMul().input(0), name + "/qkv_weight", name + "/qkv_bias", MASK_INT32),
                 flatten.get().outputs().get(0), OnnxGraph.intAttribute("num_heads", heads[2]),
                 OnnxGraph.floatAttribute("scale", scale), OnnxGraph.floatAttribute("mask_filter_value", mask.filter()));
+        List<NodeProto> replacement = List.of(attention);
         if (index == 0) {
             // Attention takes the raw [batch, seq] mask as int32; cast it once, before the first block.
             maskSource[0] = mask.input();
-            byte[] cast = OnnxGraph.onnxNode("Cast", MASK_INT32, List.of(mask.input()), MASK_INT32,
-                    OnnxGraph.intAttribute("to", OnnxGraph.TENSOR_INT32));
-            attention = concat(cast, attention);
+            NodeProto cast = OnnxGraph.onnxNode("Cast", MASK_INT32, List.of(mask.input()), MASK_INT32,
+                    OnnxGraph.intAttribute("to", TensorProto.DataType.INT32_VALUE));
+            replacement = List.of(cast, attention);
         }
         for (Projection p : List.of(q.get(), k.get(), v.get())) {
             List.of(p.matMul(), p.add(), p.reshape(), p.transpose()).forEach(graph::remove);
         }
         List.of(scores, maskAdd, softmax, context, merge.get()).forEach(graph::remove);
-        graph.replace(flatten.get(), attention);
+        graph.replace(flatten.get(), replacement);
         return true;
     }
 
@@ -193,7 +196,7 @@ final class AttentionFusion {
                 return Optional.empty();
             }
             if (node.get().is("Cast")) {
-                castToFloat |= node.get().intAttribute("to").orElse(0L) == OnnxGraph.TENSOR_FLOAT;
+                castToFloat |= node.get().intAttribute("to").orElse(0L) == TensorProto.DataType.FLOAT_VALUE;
             } else if (node.get().is("Unsqueeze")) {
                 Optional<long[]> axes = node.get().intsAttribute("axes")
                         .or(() -> graph.initializer(node.get().input(1)).flatMap(OnnxInitializer::int64s));
@@ -248,12 +251,6 @@ final class AttentionFusion {
         float[] all = Arrays.copyOf(a, a.length + b.length + c.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         System.arraycopy(c, 0, all, a.length + b.length, c.length);
-        return all;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] all = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }
 }

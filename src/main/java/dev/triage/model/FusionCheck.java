@@ -54,18 +54,38 @@ final class FusionCheck {
         return node.opType().startsWith("DynamicQuantize") || node.opType().equals("MatMulIntegerToFloat");
     }
 
+    /**
+     * What the check found: the largest relative difference of any output and the bound it was held to.
+     *
+     * @param mismatch why the rewrite does not compute what the original does, if it does not
+     */
+    record Verdict(double worstError, double bound, Optional<String> mismatch) {
+        @Override
+        public String toString() {
+            return mismatch.orElseGet(() -> String.format("outputs within %.2g of the original (relative; bound %.2g)",
+                    worstError, bound));
+        }
+    }
+
     /** @return why the rewrite does not compute what the original does, if it does not */
     Optional<String> mismatch(OrtSession original, OrtSession rewritten, boolean dynamicallyQuantized)
             throws OrtException {
+        return compare(original, rewritten, dynamicallyQuantized).mismatch();
+    }
+
+    Verdict compare(OrtSession original, OrtSession rewritten, boolean dynamicallyQuantized) throws OrtException {
         Map<String, OnnxTensor> inputs = inputs(original);
         try {
             Map<String, float[]> want = floatOutputs(original, inputs);
             Map<String, float[]> have = floatOutputs(rewritten, inputs);
             Map<String, float[]> spread = null;
+            double worst = 0;
+            double worstBound = MAX_RELATIVE_ERROR;
             for (Map.Entry<String, float[]> output : want.entrySet()) {
                 float[] got = have.get(output.getKey());
                 if (got == null) {
-                    return Optional.of("output " + output.getKey() + " missing from the fused graph");
+                    return new Verdict(Double.POSITIVE_INFINITY, MAX_RELATIVE_ERROR,
+                            Optional.of("output " + output.getKey() + " missing from the fused graph"));
                 }
                 double error = relativeError(output.getValue(), got);
                 double bound = MAX_RELATIVE_ERROR;
@@ -79,11 +99,15 @@ final class FusionCheck {
                             + "levels by %.3g", output.getKey(), error, own);
                 }
                 if (!(error <= bound)) {
-                    return Optional.of(String.format("output %s differs by %.3g (relative), over %.3g",
-                            output.getKey(), error, bound));
+                    return new Verdict(error, bound, Optional.of(String.format(
+                            "output %s differs by %.3g (relative), over %.3g", output.getKey(), error, bound)));
+                }
+                if (error >= worst) {
+                    worst = error;
+                    worstBound = bound;
                 }
             }
-            return Optional.empty();
+            return new Verdict(worst, worstBound, Optional.empty());
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }

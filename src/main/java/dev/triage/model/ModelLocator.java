@@ -38,7 +38,7 @@ public final class ModelLocator {
         if (config.dir().isPresent()) {
             return fromDirectory(config.dir().get(), kind, config.maxLength());
         }
-        return embedded(config.name(), TriageConfig.workDir(config), kind, config.maxLength());
+        return embedded(config.name(), WorkDir.configured(config), kind, config.maxLength());
     }
 
     static Optional<ModelKind> parseKind(String kind) {
@@ -157,12 +157,11 @@ public final class ModelLocator {
             if (WorkDir.isWhole(target, size)) {
                 return target;
             }
-            Files.createDirectories(target.getParent());
-            Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
-            try (InputStream in = url.openStream()) {
-                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return AtomicFiles.write(target, part -> {
+                try (InputStream in = url.openStream()) {
+                    Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract " + resourcePath + " to " + workDir.writable()
                     + " (set triage.model.work-dir to a writable directory)", e);

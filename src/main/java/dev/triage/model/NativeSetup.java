@@ -3,18 +3,13 @@ package dev.triage.model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
@@ -30,9 +25,9 @@ import ai.onnxruntime.OrtException;
  * {@code ~/.cache/Microsoft/DeveloperTools}, uploaded when it can). Only {@value #ORT_TELEMETRY_OPT_OUT}=1 in the
  * process environment, set before start, stops all of it; deploy/triage, the images and the manifests set it.
  * Without it, {@link #ortEnvironment} turns ORT's events off at run time and says so.
- * <li>ONNX Runtime's loader copies its 28 MB library out of the jar into a new temp dir at every start: ~180 ms
- * of a 1.5 s start, and 28 MB of /tmp per process. {@link #cacheOrtLibraries} copies it once into the work dir
- * and points {@code onnxruntime.native.path} at the copy.
+ * <li>ONNX Runtime's loader copies its library out of the jar into a new temp dir at every start (time and /tmp
+ * per process). {@link #cacheOrtLibraries} copies it once into the work dir and points
+ * {@code onnxruntime.native.path} at the copy.
  * <li>DJL extracts its tokenizer library under {@code ENGINE_CACHE_DIR}: {@link #placeTokenizerLibrary} points
  * that at the work dir too, so a prepared work dir holds every native library a start needs.
  * </ul>
@@ -96,7 +91,7 @@ public final class NativeSetup {
                 sizes.put(file, url.openConnection().getContentLengthLong());
                 identity.append(url).append('|').append(sizes.get(file)).append('\n');
             }
-            String name = "ort-" + shortHash(identity.toString());
+            String name = "ort-" + Sha256.hex(identity.toString()).substring(0, 16);
             if (sizes.entrySet().stream().allMatch(
                     library -> dir.preparedFile(name + "/" + library.getKey(), library.getValue()).isPresent())) {
                 Path prepared = dir.prepared().orElseThrow().resolve(name);
@@ -150,17 +145,14 @@ public final class NativeSetup {
 
     /** Writes a temp file beside the target and moves it into place, so no start ever loads a partial copy. */
     private static void extract(String resource, Path copy) throws IOException {
-        Files.createDirectories(copy.getParent());
-        Path part = copy.resolveSibling(copy.getFileName() + "." + UUID.randomUUID() + ".part");
-        try (InputStream in = OrtEnvironment.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("no resource " + resource);
+        AtomicFiles.write(copy, part -> {
+            try (InputStream in = OrtEnvironment.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException("no resource " + resource);
+                }
+                Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.copy(in, part);
-            Files.move(part, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(part);
-        }
+        });
     }
 
     /** The folder name ORT's jar uses for this OS and CPU. */
@@ -170,15 +162,6 @@ public final class NativeSetup {
         String osPart = os.contains("linux") ? "linux" : os.contains("mac") ? "osx" : os.contains("win") ? "win" : os;
         String archPart = arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch;
         return osPart + "-" + archPart;
-    }
-
-    private static String shortHash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -1,11 +1,12 @@
 package dev.triage.model;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,102 +17,66 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.triage.model.OnnxWire.Field;
+import com.google.protobuf.ByteString;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.AttributeProto.AttributeType;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 
 /**
- * The node list, initializers and inputs of an ONNX graph, read with {@link OnnxWire}, plus the edits a fusion
- * makes to it: nodes removed or replaced, fields added. {@link #write} copies every untouched field through
- * byte for byte. Fusions see the graph as read; each must only remove nodes whose outputs it replaces.
+ * The main graph of an ONNX model (read through the protobuf classes generated from onnx.proto), plus the edits a
+ * fusion makes to it: nodes removed or replaced, initializers added. Everything the edits do not touch (other
+ * initializers, metadata, fields this onnx.proto does not know) is written back as read. Fusions see the graph as
+ * read; each must only remove nodes whose outputs it replaces.
  */
 final class OnnxGraph {
 
     static final String CONTRIB_DOMAIN = "com.microsoft";
 
-    // ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto, ValueInfoProto, OperatorSetIdProto fields.
-    static final int MODEL_GRAPH = 7;
-    private static final int MODEL_OPSET_IMPORT = 8;
-    static final int GRAPH_NODE = 1;
-    static final int GRAPH_INITIALIZER = 5;
-    private static final int GRAPH_INPUT = 11;
-    private static final int GRAPH_OUTPUT = 12;
-    static final int NODE_INPUT = 1;
-    static final int NODE_OUTPUT = 2;
-    static final int NODE_NAME = 3;
-    static final int NODE_OP_TYPE = 4;
-    static final int NODE_ATTRIBUTE = 5;
-    static final int NODE_DOMAIN = 7;
-    static final int ATTR_NAME = 1;
-    static final int ATTR_F = 2;
-    static final int ATTR_I = 3;
-    static final int ATTR_G = 6;
-    static final int ATTR_INTS = 8;
-    static final int ATTR_GRAPHS = 11;
-    static final int ATTR_TYPE = 20;
-    static final int ATTR_TYPE_FLOAT = 1;
-    static final int ATTR_TYPE_INT = 2;
-    static final int TENSOR_DIMS = 1;
-    static final int TENSOR_DATA_TYPE = 2;
-    static final int TENSOR_FLOAT_DATA = 4;
-    static final int TENSOR_INT64_DATA = 7;
-    static final int TENSOR_NAME = 8;
-    static final int TENSOR_RAW_DATA = 9;
-    static final int TENSOR_FLOAT = 1;
-    static final int TENSOR_INT32 = 6;
-    static final int TENSOR_INT64 = 7;
-    private static final int OPSET_DOMAIN = 1;
-    private static final int OPSET_VERSION = 2;
-    private static final int VALUE_INFO_NAME = 1;
-
-    private final List<Field> modelFields;
-    private final Field graph;
-    private final List<Field> graphFields;
+    private final ModelProto model;
     private final List<OnnxNode> nodes = new ArrayList<>();
     private final Map<String, OnnxNode> producers = new HashMap<>();
     private final Map<String, List<OnnxNode>> consumers = new HashMap<>();
     private final Set<String> graphOutputs = new HashSet<>();
     private final Set<String> graphInputs = new HashSet<>();
-    private final Map<String, Field> initializerFields = new HashMap<>();
-    private final boolean hasSubgraphs;
-    // By identity: a Field's equals compares its bytes, and an initializer can be megabytes.
-    private final Set<Field> removed = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Map<Field, byte[]> replaced = new IdentityHashMap<>();
-    private final List<byte[]> added = new ArrayList<>();
-    private boolean needsContribOpset;
+    private final Map<String, TensorProto> initializers = new HashMap<>();
+    private final Set<OnnxNode> removed = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<OnnxNode, List<NodeProto>> replaced = new IdentityHashMap<>();
+    private final List<TensorProto> added = new ArrayList<>();
+    private final Map<String, String> metadata = new HashMap<>();
 
-    private OnnxGraph(List<Field> modelFields, Field graph) {
-        this.modelFields = modelFields;
-        this.graph = graph;
-        this.graphFields = OnnxWire.fields(graph.payload());
-        boolean subgraphs = false;
-        for (Field field : graphFields) {
-            switch (field.number()) {
-                case GRAPH_NODE -> {
-                    OnnxNode node = OnnxNode.read(field);
-                    subgraphs |= node.hasSubgraph();
-                    nodes.add(node);
-                    node.outputs().forEach(o -> producers.put(o, node));
-                    node.inputs().forEach(i -> consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(node));
-                }
-                case GRAPH_INITIALIZER -> initializerFields.put(tensorName(field), field);
-                case GRAPH_INPUT -> graphInputs.add(valueInfoName(field));
-                case GRAPH_OUTPUT -> graphOutputs.add(valueInfoName(field));
-                default -> {
-                }
-            }
+    private OnnxGraph(ModelProto model) {
+        this.model = model;
+        GraphProto graph = model.getGraph();
+        for (NodeProto proto : graph.getNodeList()) {
+            OnnxNode node = new OnnxNode(proto);
+            nodes.add(node);
+            node.outputs().forEach(o -> producers.put(o, node));
+            node.inputs().forEach(i -> consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(node));
         }
-        this.hasSubgraphs = subgraphs;
+        graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+        graph.getInputList().stream().map(ValueInfoProto::getName).forEach(graphInputs::add);
+        graph.getOutputList().stream().map(ValueInfoProto::getName).forEach(graphOutputs::add);
     }
 
-    static OnnxGraph read(ByteBuffer model) {
-        List<Field> fields = OnnxWire.fields(model);
-        Field graph = fields.stream().filter(f -> f.number() == MODEL_GRAPH).findFirst()
-                .orElseThrow(() -> new ModelException("ONNX model has no graph"));
-        return new OnnxGraph(fields, graph);
+    /** Models here are at most a few hundred MB: one array, well under protobuf's 2 GB message limit. */
+    static OnnxGraph read(Path file) throws IOException {
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(file));
+        if (!model.hasGraph()) {
+            throw new ModelException("ONNX model " + file + " has no graph");
+        }
+        return new OnnxGraph(model);
     }
 
     /** A subgraph (If, Loop, Scan) may read any outer value: use counts would not be trustworthy. */
     boolean hasSubgraphs() {
-        return hasSubgraphs;
+        return nodes.stream().anyMatch(OnnxNode::hasSubgraph);
     }
 
     List<OnnxNode> nodes() {
@@ -132,132 +97,109 @@ final class OnnxGraph {
     }
 
     boolean isGraphInput(String value) {
-        return graphInputs.contains(value) && !initializerFields.containsKey(value);
+        return graphInputs.contains(value) && !initializers.containsKey(value);
     }
 
     Optional<OnnxInitializer> initializer(String name) {
-        Field field = initializerFields.get(name);
-        return field == null ? Optional.empty() : Optional.of(OnnxInitializer.read(field));
+        return Optional.ofNullable(initializers.get(name)).map(OnnxInitializer::new);
     }
 
     void remove(OnnxNode node) {
-        removed.add(node.field());
+        removed.add(node);
     }
 
     boolean isRemoved(OnnxNode node) {
-        return removed.contains(node.field()) || replaced.containsKey(node.field());
+        return removed.contains(node) || replaced.containsKey(node);
     }
 
-    /** Puts whole graph fields (nodes, usually) where {@code node} was, keeping the node order topological. */
-    void replace(OnnxNode node, byte[] graphFields) {
-        replaced.put(node.field(), graphFields);
-        needsContribOpset = true;
+    /** Puts {@code replacement} where {@code node} was, keeping the node order topological. */
+    void replace(OnnxNode node, List<NodeProto> replacement) {
+        replaced.put(node, replacement);
     }
 
-    /** Adds a graph field at the end (an initializer: their order does not matter). */
-    void add(byte[] graphField) {
-        added.add(graphField);
+    /** Adds an initializer (their order does not matter). */
+    void add(TensorProto initializer) {
+        added.add(initializer);
     }
 
     boolean edited() {
         return !removed.isEmpty() || !replaced.isEmpty() || !added.isEmpty();
     }
 
+    /** A model metadata entry, written with the graph (what made it, for whoever reads the file later). */
+    void stamp(String key, String value) {
+        metadata.put(key, value);
+    }
+
     void write(Path target) throws IOException {
-        List<ByteBuffer> graphPieces = new ArrayList<>();
-        for (Field field : graphFields) {
-            if (removed.contains(field)) {
-                continue;
-            }
-            byte[] replacement = replaced.get(field);
-            graphPieces.add(replacement != null ? ByteBuffer.wrap(replacement) : field.raw());
-        }
-        added.forEach(bytes -> graphPieces.add(ByteBuffer.wrap(bytes)));
-        long graphLength = graphPieces.stream().mapToLong(ByteBuffer::remaining).sum();
-        List<ByteBuffer> pieces = new ArrayList<>();
-        for (Field field : modelFields) {
-            if (field == graph) {
-                pieces.add(ByteBuffer.wrap(OnnxWire.header(MODEL_GRAPH, graphLength)));
-                pieces.addAll(graphPieces);
-            } else {
-                pieces.add(field.raw());
+        GraphProto.Builder graph = model.getGraph().toBuilder().clearNode();
+        for (OnnxNode node : nodes) {
+            List<NodeProto> replacement = replaced.get(node);
+            if (replacement != null) {
+                graph.addAllNode(replacement);
+            } else if (!removed.contains(node)) {
+                graph.addNode(node.proto());
             }
         }
-        if (needsContribOpset && !importsContribOps()) {
-            byte[] opset = new OnnxWire.Writer().string(OPSET_DOMAIN, CONTRIB_DOMAIN).int64(OPSET_VERSION, 1)
-                    .toByteArray();
-            pieces.add(ByteBuffer.wrap(new OnnxWire.Writer().bytes(MODEL_OPSET_IMPORT, opset).toByteArray()));
+        graph.addAllInitializer(added);
+        dropUnread(graph);
+        ModelProto.Builder out = model.toBuilder().setGraph(graph);
+        boolean importsContribOps = model.getOpsetImportList().stream()
+                .anyMatch(opset -> opset.getDomain().equals(CONTRIB_DOMAIN));
+        if (!replaced.isEmpty() && !importsContribOps) {
+            out.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(CONTRIB_DOMAIN).setVersion(1));
         }
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (ByteBuffer piece : pieces) {
-                ByteBuffer bytes = piece.duplicate();
-                while (bytes.hasRemaining()) {
-                    out.write(bytes);
-                }
-            }
+        metadata.forEach((key, value) -> out.addMetadataProps(
+                StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
+        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(target), 1 << 20)) {
+            out.build().writeTo(file);
         }
     }
 
-    /** A GraphProto node field of the contrib domain: {@code inputs} in order, one output, attributes encoded. */
-    static byte[] contribNode(String opType, String name, List<String> inputs, String output, byte[]... attributes) {
-        return node(CONTRIB_DOMAIN, opType, name, inputs, output, attributes);
-    }
-
-    /** The same for a standard ONNX operator. */
-    static byte[] onnxNode(String opType, String name, List<String> inputs, String output, byte[]... attributes) {
-        return node("", opType, name, inputs, output, attributes);
-    }
-
-    private static byte[] node(String domain, String opType, String name, List<String> inputs, String output,
-            byte[]... attributes) {
-        OnnxWire.Writer node = new OnnxWire.Writer();
-        inputs.forEach(input -> node.string(NODE_INPUT, input));
-        node.string(NODE_OUTPUT, output).string(NODE_NAME, name).string(NODE_OP_TYPE, opType);
-        for (byte[] attribute : attributes) {
-            node.bytes(NODE_ATTRIBUTE, attribute);
+    /** Weights only the replaced nodes read (the fp32 Q/K/V projections, now packed) would bloat the file. */
+    private void dropUnread(GraphProto.Builder graph) {
+        if (hasSubgraphs()) {
+            return; // a subgraph may read them
         }
-        if (!domain.isEmpty()) {
-            node.string(NODE_DOMAIN, domain);
-        }
-        return new OnnxWire.Writer().bytes(GRAPH_NODE, node.toByteArray()).toByteArray();
+        Set<String> read = new HashSet<>(graphOutputs);
+        graph.getNodeList().forEach(node -> read.addAll(node.getInputList()));
+        List<TensorProto> kept = graph.getInitializerList().stream().filter(t -> read.contains(t.getName())).toList();
+        graph.clearInitializer().addAllInitializer(kept);
     }
 
-    static byte[] floatAttribute(String name, float value) {
-        return new OnnxWire.Writer().string(ATTR_NAME, name).float32(ATTR_F, value).int64(ATTR_TYPE, ATTR_TYPE_FLOAT)
-                .toByteArray();
+    static NodeProto contribNode(String opType, String name, List<String> inputs, String output,
+            AttributeProto... attributes) {
+        return node(opType, name, inputs, output, attributes).setDomain(CONTRIB_DOMAIN).build();
     }
 
-    static byte[] intAttribute(String name, long value) {
-        return new OnnxWire.Writer().string(ATTR_NAME, name).int64(ATTR_I, value).int64(ATTR_TYPE, ATTR_TYPE_INT)
-                .toByteArray();
+    static NodeProto onnxNode(String opType, String name, List<String> inputs, String output,
+            AttributeProto... attributes) {
+        return node(opType, name, inputs, output, attributes).build();
     }
 
-    /** A GraphProto initializer field: a float tensor of the given shape, stored as raw data. */
-    static byte[] floatInitializer(String name, long[] dims, float[] values) {
-        OnnxWire.Writer tensor = new OnnxWire.Writer();
-        for (long d : dims) {
-            tensor.int64(TENSOR_DIMS, d);
-        }
+    private static NodeProto.Builder node(String opType, String name, List<String> inputs, String output,
+            AttributeProto... attributes) {
+        return NodeProto.newBuilder().addAllInput(inputs).addOutput(output).setName(name).setOpType(opType)
+                .addAllAttribute(List.of(attributes));
+    }
+
+    static AttributeProto floatAttribute(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setF(value).setType(AttributeType.FLOAT).build();
+    }
+
+    static AttributeProto intAttribute(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setI(value).setType(AttributeType.INT).build();
+    }
+
+    /** A float tensor of the given shape, stored as raw little-endian data. */
+    static TensorProto floatInitializer(String name, long[] dims, float[] values) {
         ByteBuffer raw = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         raw.asFloatBuffer().put(values);
-        tensor.int64(TENSOR_DATA_TYPE, TENSOR_FLOAT).string(TENSOR_NAME, name).bytes(TENSOR_RAW_DATA, raw.array());
-        return new OnnxWire.Writer().bytes(GRAPH_INITIALIZER, tensor.toByteArray()).toByteArray();
-    }
-
-    private boolean importsContribOps() {
-        return modelFields.stream().filter(f -> f.number() == MODEL_OPSET_IMPORT)
-                .flatMap(f -> OnnxWire.fields(f.payload()).stream())
-                .anyMatch(f -> f.number() == OPSET_DOMAIN && CONTRIB_DOMAIN.equals(f.string()));
-    }
-
-    private static String tensorName(Field tensor) {
-        return OnnxWire.fields(tensor.payload()).stream().filter(f -> f.number() == TENSOR_NAME).map(Field::string)
-                .findFirst().orElse("");
-    }
-
-    private static String valueInfoName(Field valueInfo) {
-        return OnnxWire.fields(valueInfo.payload()).stream().filter(f -> f.number() == VALUE_INFO_NAME)
-                .map(Field::string).findFirst().orElse("");
+        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name)
+                .setDataType(TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(raw.array()));
+        for (long d : dims) {
+            tensor.addDims(d);
+        }
+        return tensor.build();
     }
 }

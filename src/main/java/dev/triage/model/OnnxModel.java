@@ -3,28 +3,22 @@ package dev.triage.model;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.jboss.logging.Logger;
-
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 
 /**
  * One ONNX Runtime session shared by every worker ({@link OrtSession#run} is thread-safe), with one intra-op
  * thread: the pool's workers are the parallelism, so nothing is oversubscribed.
  */
 public final class OnnxModel implements AutoCloseable {
-
-    private static final Logger LOG = Logger.getLogger(OnnxModel.class);
 
     private final ModelSpec spec;
     private final ModelKind kind;
@@ -33,7 +27,6 @@ public final class OnnxModel implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final LongAdder runNanos = new LongAdder();
-    private final LongAdder runs = new LongAdder();
 
     private OnnxModel(ModelSpec spec, ModelKind kind, ModelSignature signature, Optional<NliLabels> nliLabels,
             OrtEnvironment env, OrtSession session) {
@@ -45,55 +38,21 @@ public final class OnnxModel implements AutoCloseable {
         this.session = session;
     }
 
-    /** Opens the session on the graph as exported and checks it against the scorer it will serve. */
-    public static OnnxModel open(ModelSpec spec) {
-        return open(spec, Optional.empty());
-    }
-
     /**
-     * Opens the session and checks the graph against the scorer it will serve.
-     *
-     * @param fusedGraphs where {@link FusedModelCache} keeps rewritten graphs; empty = run the graph as exported
+     * Opens the session on the model's graph as it is (the embedded models' graphs were fused at build time, a
+     * user's directory may have been by {@code triage optimize}) and checks it against the scorer it will serve.
      */
-    public static OnnxModel open(ModelSpec spec, Optional<WorkDir> fusedGraphs) {
+    public static OnnxModel open(ModelSpec spec) {
         if (!Files.isRegularFile(spec.onnxFile())) {
             throw new ModelException("model file " + spec.onnxFile() + " does not exist");
         }
         OrtEnvironment env = NativeSetup.ortEnvironment();
-        Optional<FusedModelCache> cache = fusedGraphs.map(dir -> new FusedModelCache(spec, dir, env));
-        Optional<Path> cached = cache.flatMap(FusedModelCache::cached);
-        if (cached.isPresent()) {
-            try {
-                return open(spec, env, cached.get(), Optional.empty());
-            } catch (UnloadableGraphException e) {
-                // Only a file ORT cannot load is discarded: a model that fails validation fails the same way
-                // from the exported graph, and its cached rewrite stays good.
-                LOG.warnf("Cached graph %s is unusable (%s); making it again", cached.get(), e.getMessage());
-                cache.get().discard();
-            }
-        }
-        return open(spec, env, spec.onnxFile(), cache.filter(c -> !c.knownUnfusable()));
-    }
-
-    /** @param fuse where to fuse the graph at this start, if it is to be fused now */
-    private static OnnxModel open(ModelSpec spec, OrtEnvironment env, Path graph, Optional<FusedModelCache> fuse) {
         OrtSession session = null;
-        try (OrtSession.SessionOptions options = fuse.isPresent() ? SessionTuning.options(OptLevel.EXTENDED_OPT)
-                : SessionTuning.options()) {
-            if (fuse.isPresent()) {
-                options.setOptimizedModelFilePath(fuse.get().optimizedOutput().toString());
-            }
-            session = env.createSession(graph.toString(), options);
+        try (OrtSession.SessionOptions options = SessionTuning.options()) {
+            session = env.createSession(spec.onnxFile().toString(), options);
             boolean entail = NliLabels.entailmentId(spec.config()).isPresent();
             ModelSignature signature = ModelSignature.inspect(spec.onnxFile(), session.getInputInfo(),
                     session.getOutputInfo(), spec.kind(), entail);
-            if (fuse.isPresent()) {
-                Optional<OrtSession> fused = fuse.get().fuse(session);
-                if (fused.isPresent()) {
-                    closeQuietly(session);
-                    session = fused.get();
-                }
-            }
             ModelKind kind = signature.outputRank() == 2 ? ModelKind.NLI : ModelKind.EMBEDDING;
             Optional<NliLabels> labels = kind == ModelKind.NLI
                     ? Optional.of(NliLabels.resolve(spec.onnxFile(), spec.config(), signature.width()))
@@ -101,19 +60,10 @@ public final class OnnxModel implements AutoCloseable {
             return new OnnxModel(spec, kind, signature, labels, env, session);
         } catch (OrtException e) {
             closeQuietly(session);
-            throw new UnloadableGraphException(graph + " is not a loadable ONNX model: " + e.getMessage(), e);
+            throw new ModelException(spec.onnxFile() + " is not a loadable ONNX model: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(session);
             throw e;
-        } finally {
-            fuse.ifPresent(FusedModelCache::deleteTemporaryFiles);
-        }
-    }
-
-    /** ORT refused the file itself (not a validation failure of what it holds). */
-    private static final class UnloadableGraphException extends ModelException {
-        UnloadableGraphException(String message, Throwable cause) {
-            super(message, cause);
         }
     }
 
@@ -132,10 +82,6 @@ public final class OnnxModel implements AutoCloseable {
     /** Total nanoseconds spent inside {@link OrtSession#run}, over all threads. */
     public long runNanos() {
         return runNanos.sum();
-    }
-
-    public long runs() {
-        return runs.sum();
     }
 
     /**
@@ -184,7 +130,6 @@ public final class OnnxModel implements AutoCloseable {
             long start = System.nanoTime();
             try (OrtSession.Result ignored = session.run(inputs, Map.of(signature.output(), pinned))) {
                 runNanos.add(System.nanoTime() - start);
-                runs.increment();
             }
         } finally {
             inputs.values().forEach(OnnxTensor::close);

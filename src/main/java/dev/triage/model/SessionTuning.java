@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 
 /**
  * ORT session options. One intra-op and one inter-op thread: parallelism comes from the worker pool (one
- * worker per core sharing this session); measured here, intra-op 2 at batch 1 was up to 45% slower.
+ * worker per core sharing this session), so ORT's own threads would only oversubscribe the cores.
  */
 final class SessionTuning {
 
@@ -24,8 +24,7 @@ final class SessionTuning {
         options.setInterOpNumThreads(1);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         options.setOptimizationLevel(level);
-        // A memory pattern is planned per input shape, and every sequence length is a new shape: measured on
-        // the 777 posts, turning it off cut peak RSS by ~12 MB at no loss of speed.
+        // A memory pattern is planned per input shape, and every sequence length is a new shape (deploy/PERFORMANCE.md).
         options.setMemoryPatternOptimization(false);
         // No thread is ever idle-spinning for work that another thread could do.
         options.addConfigEntry("session.intra_op.allow_spinning", "0");

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
  * Rewrites every residual {@code Add -> LayerNormalization} of an ONNX graph into one
@@ -49,8 +50,9 @@ final class SkipLayerNormFusion {
             float epsilon = norm.floatAttribute("epsilon").orElse(ONNX_DEFAULT_EPSILON);
             graph.remove(add.get());
             bias.ifPresent(graph::remove);
-            graph.replace(norm, OnnxGraph.contribNode("SkipLayerNormalization", norm.name() + "/SkipLayerNorm",
-                    inputs, norm.outputs().get(0), OnnxGraph.floatAttribute("epsilon", epsilon)));
+            graph.replace(norm, List.of(OnnxGraph.contribNode("SkipLayerNormalization",
+                    norm.name() + "/SkipLayerNorm", inputs, norm.outputs().get(0),
+                    OnnxGraph.floatAttribute("epsilon", epsilon))));
             fused++;
             folded += bias.isPresent() ? 1 : 0;
         }
@@ -79,7 +81,7 @@ final class SkipLayerNormFusion {
         String bias = biasOf(graph, add);
         String matMul = matMulOf(graph, add);
         return gamma != null && gamma.length == 1 && bias != null && matMul != null
-                && graph.initializer(bias).filter(b -> b.dataType() == OnnxGraph.TENSOR_FLOAT)
+                && graph.initializer(bias).filter(b -> b.dataType() == TensorProto.DataType.FLOAT_VALUE)
                         .filter(b -> b.dims().length == 1 && b.dims()[0] == gamma[0]).isPresent();
     }
 

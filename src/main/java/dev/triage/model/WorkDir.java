@@ -7,9 +7,11 @@ import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
+import dev.triage.config.TriageConfig;
+
 /**
- * Where the engine keeps what it derives from the application: the embedded model extracted from the jar, one
- * copy of ONNX Runtime's libraries, the fused graph. {@code writable} is where a start makes what it lacks;
+ * Where the engine keeps what it derives from the application: the embedded model extracted from the jar and one
+ * copy of ONNX Runtime's and the tokenizers' native libraries. {@code writable} is where a start makes what it lacks;
  * {@code prepared}, if given, is a directory with the same layout made earlier by {@code triage prepare} (at
  * image build), looked in first and never written, so a new pod starts without redoing that work.
  */
@@ -19,6 +21,11 @@ public record WorkDir(Path writable, Optional<Path> prepared) {
 
     public static WorkDir of(Path writable) {
         return new WorkDir(writable, Optional.empty());
+    }
+
+    /** The configured work dir, with the prepared one in front of it if configured. */
+    public static WorkDir configured(TriageConfig.Model model) {
+        return new WorkDir(model.workDir(), model.preparedDir());
     }
 
     /** The same sub-directory of both. */

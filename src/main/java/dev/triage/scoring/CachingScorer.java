@@ -2,13 +2,14 @@ package dev.triage.scoring;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * Answers a text seen before with the same model, labels (with their descriptions and examples), template,
- * mode and long-text handling from memory. Bounded LRU with a time to live; off unless configured, since with
+ * mode and long-text handling from memory. Bounded, with a time to live; off unless configured, since with
  * micro-batches larger than 1 a dynamically quantised model's scores depend slightly on batch neighbours, and
  * a cached answer would then differ from a recomputed one.
  */
@@ -22,24 +23,19 @@ public final class CachingScorer implements ZeroShotScorer {
     private record Key(String text, List<LabelSpec> labels, String template, boolean multiLabel, LongText longText) {
     }
 
-    private record Cached(Classification result, long expiresAtNanos) {
-    }
-
     private final ZeroShotScorer scorer;
-    private final long ttlNanos;
     private final Listener listener;
-    private final Map<Key, Cached> entries;
+    private final Cache<Key, Classification> entries;
 
     public CachingScorer(ZeroShotScorer scorer, int size, Duration ttl, Listener listener) {
         this.scorer = scorer;
-        this.ttlNanos = ttl.toNanos();
         this.listener = listener;
-        this.entries = new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Cached> eldest) {
-                return size() > size;
-            }
-        };
+        this.entries = Caffeine.newBuilder().maximumSize(size).expireAfterWrite(ttl).recordStats().build();
+    }
+
+    /** For metrics. */
+    public Cache<?, ?> cache() {
+        return entries;
     }
 
     @Override
@@ -57,28 +53,21 @@ public final class CachingScorer implements ZeroShotScorer {
         List<String> texts = command.texts();
         Classification[] results = new Classification[texts.size()];
         List<Integer> missed = new ArrayList<>();
-        long now = System.nanoTime();
-        synchronized (entries) {
-            for (int t = 0; t < texts.size(); t++) {
-                Cached entry = entries.get(key(command, texts.get(t)));
-                boolean hit = entry != null && entry.expiresAtNanos() - now > 0;
-                listener.lookedUp(hit);
-                if (hit) {
-                    results[t] = entry.result();
-                } else {
-                    missed.add(t);
-                }
+        for (int t = 0; t < texts.size(); t++) {
+            Classification cached = entries.getIfPresent(key(command, texts.get(t)));
+            listener.lookedUp(cached != null);
+            if (cached != null) {
+                results[t] = cached;
+            } else {
+                missed.add(t);
             }
         }
         if (!missed.isEmpty()) {
             List<String> missedTexts = missed.stream().map(texts::get).toList();
             List<Classification> computed = scorer.classify(command.withTexts(missedTexts, command.longText()));
-            long expires = System.nanoTime() + ttlNanos;
-            synchronized (entries) {
-                for (int i = 0; i < missed.size(); i++) {
-                    results[missed.get(i)] = computed.get(i);
-                    entries.put(key(command, missedTexts.get(i)), new Cached(computed.get(i), expires));
-                }
+            for (int i = 0; i < missed.size(); i++) {
+                results[missed.get(i)] = computed.get(i);
+                entries.put(key(command, missedTexts.get(i)), computed.get(i));
             }
         }
         return List.of(results);

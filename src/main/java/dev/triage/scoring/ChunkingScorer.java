@@ -54,7 +54,7 @@ public final class ChunkingScorer implements ZeroShotScorer {
         for (int t = 0; t < command.texts().size(); t++) {
             firstWindow[t] = windows.size();
             String text = command.texts().get(t);
-            windows.addAll(ClassifyCommand.blank(text) ? List.of(text)
+            windows.addAll(text.isBlank() ? List.of(text)
                     : tokenizer.windows(text, budget, overlap, maxWindows));
         }
         firstWindow[command.texts().size()] = windows.size();

@@ -30,8 +30,4 @@ public record ClassifyCommand(List<String> texts, List<LabelSpec> labels, String
     public ClassifyCommand withTexts(List<String> newTexts, LongText mode) {
         return new ClassifyCommand(newTexts, labels, template, multiLabel, mode);
     }
-
-    static boolean blank(String text) {
-        return text.isBlank();
-    }
 }

@@ -1,16 +1,16 @@
 package dev.triage.scoring;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import dev.triage.batch.BatchRunner;
 import dev.triage.model.Encoded;
+import dev.triage.model.Sha256;
 import dev.triage.model.TextTokenizer;
 import dev.triage.model.Vectors;
 
@@ -31,7 +31,8 @@ public final class EmbeddingScorer implements ZeroShotScorer {
 
     private final TextTokenizer tokenizer;
     private final BatchRunner runner;
-    private final LabelVectorCache vectorCache;
+    /** Label hypothesis and example vectors, which repeat across requests; bounded, since clients choose them. */
+    private final Cache<String, float[]> vectorCache;
     private final double temperature;
     private final double threshold;
     private final Prototypes prototypes;
@@ -40,10 +41,15 @@ public final class EmbeddingScorer implements ZeroShotScorer {
             double threshold, Prototypes prototypes) {
         this.tokenizer = tokenizer;
         this.runner = runner;
-        this.vectorCache = new LabelVectorCache(labelCacheSize);
+        this.vectorCache = Caffeine.newBuilder().maximumSize(labelCacheSize).recordStats().build();
         this.temperature = temperature;
         this.threshold = threshold;
         this.prototypes = prototypes;
+    }
+
+    /** For metrics. */
+    public Cache<?, ?> cache() {
+        return vectorCache;
     }
 
     @Override
@@ -59,7 +65,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         List<Map<String, String>> labelParts = command.labels().stream().map(l -> parts(l, command)).toList();
         for (Map<String, String> parts : labelParts) {
             for (Map.Entry<String, String> part : parts.entrySet()) {
-                if (vectorCache.get(part.getKey()) == null) {
+                if (vectorCache.getIfPresent(part.getKey()) == null) {
                     missing.put(part.getKey(), part.getValue());
                 }
             }
@@ -67,7 +73,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         List<Encoded> sequences = new ArrayList<>(texts.size() + missing.size());
         int[] textRow = new int[texts.size()];
         for (int t = 0; t < texts.size(); t++) {
-            textRow[t] = ClassifyCommand.blank(texts.get(t)) ? -1 : sequences.size();
+            textRow[t] = texts.get(t).isBlank() ? -1 : sequences.size();
             if (textRow[t] >= 0) {
                 sequences.add(tokenizer.encode(texts.get(t)));
             }
@@ -101,7 +107,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         parts.put("h:" + hypothesis, hypothesis);
         label.description().ifPresent(d -> parts.put("h:" + d, d));
         for (String example : label.examples()) {
-            parts.put("e:" + sha256(example), example);
+            parts.put("e:" + Sha256.hex(example), example);
         }
         return parts;
     }
@@ -112,7 +118,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         List<float[]> examples = new ArrayList<>();
         for (Map.Entry<String, String> part : parts.entrySet()) {
             String key = part.getKey();
-            float[] vector = fresh.containsKey(key) ? fresh.get(key) : vectorCache.get(key);
+            float[] vector = fresh.containsKey(key) ? fresh.get(key) : vectorCache.getIfPresent(key);
             if (vector == null) {
                 // Evicted between lookup and use by a concurrent request: embed it again, alone.
                 String text = part.getValue();
@@ -148,14 +154,5 @@ public final class EmbeddingScorer implements ZeroShotScorer {
             scores[l] = ScoreMath.sigmoid((cosines[l] - threshold) / temperature);
         }
         return scores;
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -37,7 +37,7 @@ public final class NliScorer implements ZeroShotScorer {
         List<String> hypotheses = labels.stream().map(command::hypothesis).toList();
         List<Encoded> pairs = new ArrayList<>();
         for (String text : command.texts()) {
-            if (!ClassifyCommand.blank(text)) {
+            if (!text.isBlank()) {
                 for (String hypothesis : hypotheses) {
                     pairs.add(pairTokenizer.encodePair(text, hypothesis));
                 }
@@ -47,7 +47,7 @@ public final class NliScorer implements ZeroShotScorer {
         List<Classification> results = new ArrayList<>(command.texts().size());
         int row = 0;
         for (String text : command.texts()) {
-            if (ClassifyCommand.blank(text)) {
+            if (text.isBlank()) {
                 results.add(Classification.uninformative(labels, command.multiLabel()));
                 continue;
             }

@@ -62,8 +62,9 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
  * output into fabric8's typed Kubernetes and Knative models and checks the deployment contract of Triage:
  * <ul>
  * <li>Knative: scale to zero, a max scale, concurrency autoscaling with the sizing rule
- * {@code containerConcurrency == 2 x CPU cores} and {@code target == CPU cores} at 100 % utilisation (one request
- * keeps one core busy; each pod takes as many queued requests as it runs);</li>
+ * {@code target == 1} at 100 % utilisation and {@code containerConcurrency == 2}, whatever the cores (a request's
+ * micro-batches are spread over every worker, so one batch keeps all the cores busy; one more waits behind it);
+ * cluster-local visibility except in the knative-public overlay, which exposes the Service on purpose;</li>
  * <li>both flavours: whole-core CPU request == limit (the pool has one worker per core), the pool left at auto
  * or equal to the cores, health probes on /q/health/ready and /q/health/live, no startupProbe, /tmp on an
  * emptyDir, non-root with a read-only root filesystem, no privilege escalation, all capabilities dropped, a
@@ -78,6 +79,7 @@ class ManifestsTest {
     static final String PLACEHOLDER_IMAGE = "triage:latest";
     static final String APP_CONTAINER = "triage";
     static final int APP_PORT = 8080;
+    static final String VISIBILITY = "networking.knative.dev/visibility";
     /** Default of triage.batch.deadline in TriageConfig, used when application.properties does not set it. */
     static final Duration DEFAULT_BATCH_DEADLINE = Duration.ofSeconds(120);
 
@@ -95,7 +97,7 @@ class ManifestsTest {
 
     @BeforeAll
     static void renderOverlays() {
-        for (String overlay : List.of("knative", "knative-demo", "kubernetes")) {
+        for (String overlay : List.of("knative", "knative-demo", "knative-public", "kubernetes")) {
             RENDERED.put(overlay, parse(Kustomize.render(overlay), "k8s/overlays/" + overlay));
         }
     }
@@ -103,7 +105,7 @@ class ManifestsTest {
     // --- Knative ----------------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = { "knative", "knative-demo" })
+    @ValueSource(strings = { "knative", "knative-demo", "knative-public" })
     void knativeServiceScalesToZeroWithConcurrencyFromTheCores(String overlay) {
         io.fabric8.knative.serving.v1.Service ksvc = knativeService(overlay);
         String where = overlay + ": Knative Service triage";
@@ -117,18 +119,38 @@ class ManifestsTest {
         assertEquals("concurrency", annotations.get("autoscaling.knative.dev/metric"), where + ": metric");
 
         RevisionSpec spec = ksvc.getSpec().getTemplate().getSpec();
-        int cores = wholeCores(appContainer(spec.getContainers(), where), where);
+        wholeCores(appContainer(spec.getContainers(), where), where);
         assertNotNull(spec.getContainerConcurrency(), where + ": containerConcurrency (hard limit) must be set");
-        assertEquals(2L * cores, spec.getContainerConcurrency(),
-                where + ": containerConcurrency must be 2 x CPU cores (" + cores + " running + " + cores + " queued)");
-        assertEquals(String.valueOf(cores), annotations.get("autoscaling.knative.dev/target"),
-                where + ": autoscaling target must equal the CPU cores (scale out when every core is busy)");
+        assertEquals(2L, spec.getContainerConcurrency(), where
+                + ": containerConcurrency must be 2 (one batch on every core, the next one queued behind it)");
+        assertEquals("1", annotations.get("autoscaling.knative.dev/target"), where
+                + ": autoscaling target must be 1: one multi-text request already keeps every core busy");
         assertEquals("100", annotations.get("autoscaling.knative.dev/target-utilization-percentage"),
                 where + ": target-utilization-percentage must be 100, or the target is not the core count");
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "knative", "knative-demo" })
+    void knativeServiceIsClusterLocalByDefault(String overlay) {
+        Map<String, String> labels = knativeService(overlay).getMetadata().getLabels();
+        assertEquals("cluster-local", labels == null ? null : labels.get(VISIBILITY), overlay
+                + ": the Knative Service must be cluster-local (events arrive through the Broker)");
+    }
+
+    @Test
+    void publicOverlayExposesTheSameService() {
+        io.fabric8.knative.serving.v1.Service exposed = knativeService("knative-public");
+        Map<String, String> labels = exposed.getMetadata().getLabels();
+        assertNull(labels == null ? null : labels.get(VISIBILITY),
+                "knative-public: the Knative Service must not carry " + VISIBILITY);
+        assertEquals(knativeService("knative").getSpec(), exposed.getSpec(),
+                "knative-public: only the visibility may differ from the knative overlay");
+        assertEquals(RENDERED.get("knative").size(), RENDERED.get("knative-public").size(),
+                "knative-public: the same resources as the knative overlay");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "knative", "knative-demo", "knative-public" })
     void knativeContainerFollowsTheContract(String overlay) {
         io.fabric8.knative.serving.v1.Service ksvc = knativeService(overlay);
         RevisionSpec spec = ksvc.getSpec().getTemplate().getSpec();
@@ -151,7 +173,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "knative", "knative-demo" })
+    @ValueSource(strings = { "knative", "knative-demo", "knative-public" })
     void triggerSendsClassifyEventsFromTheBrokerToTheService(String overlay) {
         List<HasMetadata> resources = RENDERED.get(overlay);
         io.fabric8.knative.serving.v1.Service ksvc = knativeService(overlay);
@@ -251,7 +273,7 @@ class ManifestsTest {
     // --- every overlay ----------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = { "knative", "knative-demo", "kubernetes" })
+    @ValueSource(strings = { "knative", "knative-demo", "knative-public", "kubernetes" })
     void overlaySetsARealImage(String overlay) {
         String image = appContainer(podContainers(overlay), overlay).getImage();
         assertNotEquals(PLACEHOLDER_IMAGE, image, overlay + ": the overlay must replace the base's placeholder image");
@@ -261,7 +283,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "knative", "knative-demo", "kubernetes" })
+    @ValueSource(strings = { "knative", "knative-demo", "knative-public", "kubernetes" })
     void noStartupProbeAnywhere(String overlay) {
         // Older Knative releases reject startupProbe; the plain flavour keeps the same probes.
         for (HasMetadata r : RENDERED.get(overlay)) {
@@ -273,7 +295,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "knative", "knative-demo", "kubernetes" })
+    @ValueSource(strings = { "knative", "knative-demo", "knative-public", "kubernetes" })
     void everyFieldIsKnownToTheModels(String overlay) {
         List<String> unknown = new ArrayList<>();
         for (HasMetadata r : RENDERED.get(overlay)) {

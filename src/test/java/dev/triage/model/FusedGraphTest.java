@@ -6,23 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 
@@ -30,9 +26,10 @@ import dev.triage.NliFixture;
 import dev.triage.TestSupport;
 
 /**
- * The graph rewrites (attention blocks, Add + LayerNormalization pairs, dense biases) on the real embedded
- * models and the NLI fixture: every block fused, the same vectors as the graph as exported (within a stated
- * tolerance), padded batches included, the cache reused and repaired.
+ * The graph rewrites (attention blocks, Add + LayerNormalization pairs, dense biases) as the build applies them to
+ * the embedded models (the graph the application packs, against the graph as exported, kept in
+ * target/models-exported) and as {@code triage optimize} applies them to a model directory (the NLI fixture): every
+ * block fused, the same vectors within a stated tolerance, padded batches included, a wrong rewrite refused.
  */
 class FusedGraphTest {
 
@@ -45,34 +42,35 @@ class FusedGraphTest {
      */
     static final double Q8_MIN_COSINE = 0.99;
     static final double Q8_MEAN_COSINE = 0.996;
+    private static final Path EXPORTED = Path.of("target/models-exported");
 
     @TempDir
-    Path cache;
+    Path out;
 
     @Test
     void fusesEveryLayerNormOfMiniLmQ8AndKeepsItsVectors() throws Exception {
-        ModelSpec spec = embedded("all-minilm-l6-v2-q");
-        assertQ8VectorsKept(spec);
-        assertEquals(13, count(fusedFile(), "SkipLayerNormalization"), "6 layers x 2 + the embeddings' LayerNorm");
-        assertEquals(0, count(fusedFile(), "LayerNormalization"));
+        ModelSpec packed = packed("all-minilm-l6-v2-q");
+        assertQ8VectorsKept(packed);
+        assertEquals(13, count(packed.onnxFile(), "SkipLayerNormalization"), "6 layers x 2 + the embeddings' LayerNorm");
+        assertEquals(0, count(packed.onnxFile(), "LayerNormalization"));
     }
 
     @Test
     void fusesEveryLayerNormOfBgeQ8AndKeepsItsVectors() throws Exception {
-        // The load-time check once ran on made-up token ids, which left this graph's LayerNorms ill-conditioned:
-        // it was refused (6% apart) and ran unfused. The check now runs real sentences (FusionCheck).
-        ModelSpec spec = embedded("bge-small-en-v15-q");
-        assertQ8VectorsKept(spec);
-        assertEquals(25, count(fusedFile(), "SkipLayerNormalization"), "12 layers x 2 + the embeddings' LayerNorm");
-        assertEquals(0, count(fusedFile(), "LayerNormalization"));
+        // The check once ran on made-up token ids, which left this graph's LayerNorms ill-conditioned: it was
+        // refused (6% apart) and ran unfused. The check now runs real sentences (FusionCheck).
+        ModelSpec packed = packed("bge-small-en-v15-q");
+        assertQ8VectorsKept(packed);
+        assertEquals(25, count(packed.onnxFile(), "SkipLayerNormalization"), "12 layers x 2 + the embeddings' LayerNorm");
+        assertEquals(0, count(packed.onnxFile(), "LayerNormalization"));
     }
 
     @Test
     void theQuantizedBoundStillRefusesAGraphThatComputesSomethingElse() throws Exception {
         // q8 is bounded by ORT's own spread between its levels (8% for bge): far above fp32's 1e-3, far below what
         // a different computation gives. MiniLM and bge share BERT's vocabulary, so bge stands in for a bad rewrite.
-        ModelSpec minilm = embedded("all-minilm-l6-v2-q");
-        ModelSpec bge = embedded("bge-small-en-v15-q");
+        ModelSpec minilm = exported("all-minilm-l6-v2-q");
+        ModelSpec bge = exported("bge-small-en-v15-q");
         OrtEnvironment env = NativeSetup.ortEnvironment();
         FusionCheck check = new FusionCheck(env, minilm.onnxFile(), minilm.tokenizerFile());
         try (OrtSession.SessionOptions options = SessionTuning.options();
@@ -88,123 +86,95 @@ class FusedGraphTest {
 
     @Test
     void fp32FusedVectorsMatchTheExportedGraph() throws Exception {
-        ModelSpec spec = embedded("all-minilm-l6-v2");
+        ModelSpec packed = packed("all-minilm-l6-v2");
         double worst = 0;
-        for (float[][] pair : embedBoth(spec, 24)) {
+        for (float[][] pair : embedBoth(packed, 24)) {
             for (int i = 0; i < pair[0].length; i++) {
                 worst = Math.max(worst, Math.abs(pair[0][i] - pair[1][i]));
             }
         }
         assertTrue(worst <= FP32_MAX_ABS_DIFF, "largest difference per dimension " + worst);
-        assertEquals(6, count(fusedFile(), "Attention"), "one per layer");
-        assertEquals(0, count(fusedFile(), "Softmax"));
-        assertEquals(0, count(fusedFile(), "Transpose"), "the head splits and merges are inside Attention");
-        assertEquals(13, count(fusedFile(), "SkipLayerNormalization"));
-        assertEquals(1, count(fusedFile(), "Add"), "only the embeddings' sum is left; dense biases are folded");
+        assertEquals(6, count(packed.onnxFile(), "Attention"), "one per layer");
+        assertEquals(0, count(packed.onnxFile(), "Softmax"));
+        assertEquals(0, count(packed.onnxFile(), "Transpose"), "the head splits and merges are inside Attention");
+        assertEquals(13, count(packed.onnxFile(), "SkipLayerNormalization"));
+        assertEquals(1, count(packed.onnxFile(), "Add"), "only the embeddings' sum is left; dense biases are folded");
+        assertTrue(Files.size(packed.onnxFile()) <= Files.size(exported("all-minilm-l6-v2").onnxFile()),
+                "the separate Q/K/V weights the packed ones replace are not kept");
     }
 
     @Test
     void fp32PaddedBatchMatchesTheExportedGraph() throws Exception {
         // Rows of different lengths share one padded tensor: the fused Attention must mask the padding exactly.
-        ModelSpec spec = embedded("all-minilm-l6-v2");
-        try (OnnxModel exported = OnnxModel.open(spec); OnnxModel fused = OnnxModel.open(spec, Optional.of(WorkDir.of(cache)));
-                TextTokenizer tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), false)) {
+        ModelSpec packed = packed("all-minilm-l6-v2");
+        try (OnnxModel exported = OnnxModel.open(exported(packed.name())); OnnxModel fused = OnnxModel.open(packed);
+                TextTokenizer tokenizer = TextTokenizer.open(packed.tokenizerFile(), packed.maxLength(), false)) {
             List<Encoded> rows = TestSupport.tutorialDocuments().subList(0, 6).stream()
                     .map(doc -> tokenizer.encode(doc.get("text").asText())).toList();
             assertTrue(rows.stream().mapToInt(r -> r.ids().length).distinct().count() > 1, "rows differ in length");
             assertSameRows(exported.run(rows, new InferenceScratch()), fused.run(rows, new InferenceScratch()));
         }
-        assertEquals(6, count(fusedFile(), "Attention"), "the batch ran through the fused blocks");
+        assertEquals(6, count(packed.onnxFile(), "Attention"), "the batch ran through the fused blocks");
     }
 
     @Test
-    void nliFixtureLogitsMatchTheExportedGraph() throws Exception {
-        ModelSpec spec = ModelLocator.fromDirectory(NliFixture.DIR, Optional.empty(), OptionalInt.empty());
-        try (OnnxModel exported = OnnxModel.open(spec); OnnxModel fused = OnnxModel.open(spec, Optional.of(WorkDir.of(cache)));
-                TextTokenizer tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), true)) {
+    void everyEmbeddedModelIsPackedFusedByThisRewrite() throws Exception {
+        for (String name : ModelLocator.EMBEDDED) {
+            ModelProto model = ModelProto.parseFrom(Files.readAllBytes(packed(name).onnxFile()));
+            String stamp = model.getMetadataPropsList().stream().filter(p -> p.getKey().equals(GraphOptimizer.STAMP))
+                    .map(StringStringEntryProto::getValue).findFirst().orElse("none");
+            assertTrue(stamp.startsWith(GraphOptimizer.REWRITE_VERSION + " "), name + ": " + stamp);
+            assertTrue(model.getOpsetImportList().stream().anyMatch(o -> o.getDomain().equals("com.microsoft")), name);
+        }
+    }
+
+    @Test
+    void optimizeFusesTheNliFixtureAndItsLogitsMatch() throws Exception {
+        GraphOptimizer.Outcome outcome = GraphOptimizer.optimizeDirectory(NliFixture.DIR, out);
+        assertEquals(GraphOptimizer.Status.FUSED, outcome.status(), outcome.detail());
+        assertEquals(files(NliFixture.DIR), files(out), "the graph and every other file, no temporary file");
+        ModelSpec original = ModelLocator.fromDirectory(NliFixture.DIR, Optional.empty(), OptionalInt.empty());
+        ModelSpec optimized = ModelLocator.fromDirectory(out, Optional.empty(), OptionalInt.empty());
+        try (OnnxModel exported = OnnxModel.open(original); OnnxModel fused = OnnxModel.open(optimized);
+                TextTokenizer tokenizer = TextTokenizer.open(original.tokenizerFile(), original.maxLength(), true)) {
             List<Encoded> rows = List.of(tokenizer.encodePair("the team won the game", "This example is sports."),
                     tokenizer.encodePair("a new engine for the bike", "This example is motorcycles."));
             assertSameRows(exported.run(rows, new InferenceScratch()), fused.run(rows, new InferenceScratch()));
         }
-        assertEquals(2, count(fusedFile(), "Attention"), "the fixture's two layers");
-        assertEquals(5, count(fusedFile(), "SkipLayerNormalization"));
+        assertEquals(2, count(optimized.onnxFile(), "Attention"), "the fixture's two layers");
+        assertEquals(5, count(optimized.onnxFile(), "SkipLayerNormalization"));
     }
 
     @Test
-    void laterStartsLoadTheCachedGraphAndABrokenOneIsMadeAgain() throws Exception {
-        ModelSpec spec = embedded("all-minilm-l6-v2-q");
-        OnnxModel.open(spec, Optional.of(WorkDir.of(cache))).close();
-        Path fused = fusedFile();
-        FileTime made = Files.getLastModifiedTime(fused);
-        OnnxModel.open(spec, Optional.of(WorkDir.of(cache))).close();
-        assertEquals(made, Files.getLastModifiedTime(fused), "second start reuses the cached graph");
-        assertEquals(List.of(fused), files(), "nothing else is left in the cache");
-
-        Files.writeString(fused, "not a model");
-        try (OnnxModel model = OnnxModel.open(spec, Optional.of(WorkDir.of(cache)))) {
-            assertEquals(384, model.run(List.of(new Encoded(new long[] { 101, 7592, 102 }, new long[3])),
-                    new InferenceScratch())[0].length);
-        }
-        assertTrue(Files.size(fused) > 1_000_000, "the broken cache entry was replaced by a real graph");
+    void optimizingAFusedGraphAgainFindsNothingAndCopiesItAsItIs() throws Exception {
+        Path once = out.resolve("once");
+        Path twice = out.resolve("twice");
+        assertEquals(GraphOptimizer.Status.FUSED, GraphOptimizer.optimizeDirectory(NliFixture.DIR, once).status());
+        GraphOptimizer.Outcome again = GraphOptimizer.optimizeDirectory(once, twice);
+        assertEquals(GraphOptimizer.Status.NOTHING_TO_FUSE, again.status(), again.detail());
+        assertEquals(-1, Files.mismatch(once.resolve("model.onnx"), twice.resolve("model.onnx")));
     }
 
     @Test
-    void twoStartsAtOnceBothGetTheFusedGraph() throws Exception {
-        ModelSpec spec = embedded("all-minilm-l6-v2-q");
-        Callable<Integer> start = () -> {
-            try (OnnxModel model = OnnxModel.open(spec, Optional.of(WorkDir.of(cache)))) {
-                return model.run(List.of(new Encoded(new long[] { 101, 7592, 102 }, new long[3])),
-                        new InferenceScratch())[0].length;
-            }
-        };
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<Integer>> both = pool.invokeAll(List.of(start, start));
-            for (Future<Integer> one : both) {
-                assertEquals(384, one.get());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertEquals(List.of(fusedFile()), files(), "one verified graph, no temporary file, no 'unfusable' mark");
-    }
-
-    @Test
-    void aModelThatFailsValidationLeavesNoTemporaryGraph() throws Exception {
+    void aModelThatFailsValidationFailsLoudly() {
         ModelSpec spec = ModelLocator.fromDirectory(NliFixture.DIR, Optional.of(ModelKind.EMBEDDING),
                 OptionalInt.empty());
-        ModelException e = assertThrows(ModelException.class, () -> OnnxModel.open(spec, Optional.of(WorkDir.of(cache))));
+        ModelException e = assertThrows(ModelException.class, () -> OnnxModel.open(spec));
         assertTrue(e.getMessage().contains("last_hidden_state"), e.getMessage());
-        assertEquals(List.of(), files(), "ORT's saved graph of the failed start is removed");
-    }
-
-    @Test
-    void aValidationFailureKeepsTheCachedGraph() throws Exception {
-        OnnxModel.open(ModelLocator.fromDirectory(NliFixture.DIR, Optional.empty(), OptionalInt.empty()),
-                Optional.of(WorkDir.of(cache))).close();
-        Path fused = fusedFile();
-        FileTime made = Files.getLastModifiedTime(fused);
-        ModelSpec asEmbedding = ModelLocator.fromDirectory(NliFixture.DIR, Optional.of(ModelKind.EMBEDDING),
-                OptionalInt.empty());
-        ModelException e = assertThrows(ModelException.class, () -> OnnxModel.open(asEmbedding, Optional.of(WorkDir.of(cache))));
-        assertTrue(e.getMessage().contains("last_hidden_state"), e.getMessage());
-        assertEquals(List.of(fused), files(), "the cached rewrite is kept");
-        assertEquals(made, Files.getLastModifiedTime(fused));
     }
 
     @Test
     void aGraphWithoutThePairIsNotRewritten() throws Exception {
         // The file as exported (opset 11) spells LayerNorm out in primitive ops: ORT's fusion comes first.
-        Path exported = embedded("all-minilm-l6-v2-q").onnxFile();
-        OnnxGraph graph = OnnxGraph.read(ByteBuffer.wrap(Files.readAllBytes(exported)));
+        OnnxGraph graph = OnnxGraph.read(exported("all-minilm-l6-v2-q").onnxFile());
         assertEquals(0, AttentionFusion.apply(graph), "q8 projections are not MatMul + Add");
         assertEquals(new SkipLayerNormFusion.Result(0, 0), SkipLayerNormFusion.apply(graph));
         assertFalse(graph.edited());
     }
 
     /** Fused against exported on 24 posts, one at a time: within the q8 bounds above. */
-    private void assertQ8VectorsKept(ModelSpec spec) throws Exception {
-        List<float[][]> pairs = embedBoth(spec, 24);
+    private static void assertQ8VectorsKept(ModelSpec packed) throws Exception {
+        List<float[][]> pairs = embedBoth(packed, 24);
         double sum = 0;
         for (float[][] pair : pairs) {
             double cosine = Vectors.dot(pair[0], pair[1]);
@@ -223,10 +193,11 @@ class FusedGraphTest {
         }
     }
 
-    private List<float[][]> embedBoth(ModelSpec spec, int docs) throws Exception {
+    /** Per post: {exported vector, packed vector}. */
+    private static List<float[][]> embedBoth(ModelSpec packed, int docs) throws Exception {
         List<float[][]> pairs = new ArrayList<>();
-        try (OnnxModel exported = OnnxModel.open(spec); OnnxModel fused = OnnxModel.open(spec, Optional.of(WorkDir.of(cache)));
-                TextTokenizer tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), false)) {
+        try (OnnxModel exported = OnnxModel.open(exported(packed.name())); OnnxModel fused = OnnxModel.open(packed);
+                TextTokenizer tokenizer = TextTokenizer.open(packed.tokenizerFile(), packed.maxLength(), false)) {
             InferenceScratch scratch = new InferenceScratch();
             for (var doc : TestSupport.tutorialDocuments().subList(0, docs)) {
                 List<Encoded> row = List.of(tokenizer.encode(doc.get("text").asText()));
@@ -236,30 +207,28 @@ class FusedGraphTest {
         return pairs;
     }
 
-    private static ModelSpec embedded(String name) {
+    /** The graph the application packs (the build fused it). */
+    private static ModelSpec packed(String name) {
         return ModelLocator.embedded(name, WorkDir.of(Path.of("target/triage-work")), Optional.empty(), OptionalInt.empty());
     }
 
-    private Path fusedFile() throws IOException {
-        List<Path> files = files();
-        return files.stream().filter(f -> f.toString().endsWith(".fused.onnx")).findFirst()
-                .orElseThrow(() -> new AssertionError("no fused graph in " + cache + ": " + files));
+    /** The same model with the graph as exported, before the build fused it. */
+    private static ModelSpec exported(String name) {
+        ModelSpec packed = packed(name);
+        Path graph = EXPORTED.resolve(name).resolve(packed.onnxFile().getFileName());
+        return new ModelSpec(name, graph, packed.tokenizerFile(), packed.kind(), packed.pooling(), packed.maxLength(),
+                packed.config());
     }
 
-    private List<Path> files() throws IOException {
-        try (Stream<Path> list = Files.list(cache)) {
-            return list.toList();
+    private static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).map(dir::relativize).sorted().toList();
         }
     }
 
-    /** Nodes of the given op type in a graph, read with the same wire reader the rewrite uses. */
+    /** Nodes of the given op type in a graph. */
     private static long count(Path model, String opType) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(model));
-        OnnxWire.Field graph = OnnxWire.fields(bytes).stream()
-                .filter(f -> f.number() == OnnxGraph.MODEL_GRAPH).findFirst().orElseThrow();
-        return OnnxWire.fields(graph.payload()).stream().filter(f -> f.number() == OnnxGraph.GRAPH_NODE)
-                .filter(node -> OnnxWire.fields(node.payload()).stream()
-                        .anyMatch(f -> f.number() == OnnxGraph.NODE_OP_TYPE && f.string().equals(opType)))
-                .count();
+        return ModelProto.parseFrom(Files.readAllBytes(model)).getGraph().getNodeList().stream()
+                .filter(node -> node.getOpType().equals(opType)).count();
     }
 }

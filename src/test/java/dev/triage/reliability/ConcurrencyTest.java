@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.triage.Engine;
+import dev.triage.service.Engine;
 import dev.triage.TestSupport;
 import io.quarkus.test.junit.QuarkusTest;
 

@@ -1,6 +1,7 @@
 package dev.triage.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -12,14 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.triage.Engine;
+import dev.triage.service.Engine;
 import dev.triage.TestSupport;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -50,8 +53,9 @@ class MalformedRequestsTest {
 
     private final List<Case> cases = new ArrayList<>();
 
-    @Test
-    void everyMalformedRequestGetsA4xxWithAJsonError() {
+    /** One named test per generated case, so a failure names its case; then the checks that nothing broke. */
+    @TestFactory
+    Stream<DynamicTest> everyMalformedRequestGetsA4xxWithAJsonError() {
         TestSupport.awaitReady();
         truncatedBodies();
         wrongTypes();
@@ -67,18 +71,18 @@ class MalformedRequestsTest {
         assertTrue(cases.size() >= 200, "only " + cases.size() + " cases");
 
         RawHttp http = new RawHttp();
-        List<String> failures = new ArrayList<>();
-        for (Case c : cases) {
+        Stream<DynamicTest> each = cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             RawHttp.Reply reply = http.send(c.method(), c.path(), c.headers(), c.body());
             String problem = check(c, reply);
-            if (problem != null) {
-                failures.add(c.name() + ": " + problem + " -- got " + reply.status() + " " + abbreviate(reply.body()));
-            }
-        }
-        assertEquals(List.of(), failures, failures.size() + " of " + cases.size() + " cases failed");
-        System.out.printf("[reliability] %d malformed requests, all answered 4xx with a JSON error%n", cases.size());
+            assertNull(problem, () -> problem + " -- got " + reply.status() + " " + abbreviate(reply.body()));
+        }));
+        return Stream.concat(each, Stream.of(
+                DynamicTest.dynamicTest("afterwards: what the spec allows is still accepted", () -> specAllowed(http)),
+                DynamicTest.dynamicTest("afterwards: right answers, ready, every worker alive",
+                        () -> nothingBroke(http))));
+    }
 
-        // What the spec allows is still accepted.
+    private void specAllowed(RawHttp http) {
         Map<String, Object> noContentType = event();
         noContentType.remove("datacontenttype"); // absent = application/json (JSON event format 3.1.1)
         for (Map.Entry<String, Map<String, String>> ok : Map.of(
@@ -95,8 +99,9 @@ class MalformedRequestsTest {
             JsonNode data = structured ? reply.json().path("data") : reply.json();
             assertEquals("motorcycles", data.at("/results/0/labels/0").asText(), ok.getKey() + ": " + reply.body());
         }
+    }
 
-        // Nothing broke: right answers, ready, every worker alive.
+    private void nothingBroke(RawHttp http) {
         JsonNode reply = http.postJson("/classify", Map.of("texts", List.of(MOTORBIKE, HOME_RUN),
                 "labels", List.of("motorcycles", "baseball"))).json();
         assertEquals("motorcycles", reply.at("/results/0/labels/0").asText(), reply.toString());
@@ -211,6 +216,8 @@ class MalformedRequestsTest {
         plain("both missing", "{}", 400, null, "required");
         plain("label blank", "{\"texts\":[\"x\"],\"labels\":[\"a\",\"  \"]}", 400, "labels[1]", "blank");
         plain("label empty string", "{\"texts\":[\"x\"],\"labels\":[\"\"]}", 400, "labels[0]", "blank");
+        plain("key given twice", "{\"texts\":[\"x\"],\"labels\":[\"a\"],\"texts\":[\"y\"]}", 400, NO_FIELD,
+                "duplicate field 'texts'");
         plain("labels duplicate", "{\"texts\":[\"x\"],\"labels\":[\"a\",\"b\",\"a\"]}", 400, "labels", "twice");
         plain("labels duplicate via object", "{\"texts\":[\"x\"],\"labels\":[\"a\",{\"name\":\"a\"}]}", 400,
                 "labels", "twice");

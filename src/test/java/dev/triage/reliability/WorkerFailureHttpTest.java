@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.triage.Engine;
+import dev.triage.service.Engine;
 import dev.triage.NliFixture;
 import dev.triage.TestSupport;
 import dev.triage.config.TriageConfig;

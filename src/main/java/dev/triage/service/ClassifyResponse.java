@@ -1,4 +1,4 @@
-package dev.triage.api;
+package dev.triage.service;
 
 import java.util.List;
 

@@ -1,17 +1,20 @@
-package dev.triage;
+package dev.triage.service;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.triage.service.RequestTrace;
+import com.github.benmanes.caffeine.cache.Cache;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
 /**
  * What an operator watches at /q/metrics: work done, latency per request, tokens per batch, and the pool's
@@ -27,8 +30,14 @@ public class TriageMetrics {
     private final Counter cacheHits;
     private final Counter cacheMisses;
 
+    /** The stack being served, once loaded: what the pool gauges read. */
+    private final AtomicReference<Stack> serving = new AtomicReference<>();
+
+    private final MeterRegistry registry;
+
     @Inject
-    public TriageMetrics(MeterRegistry registry, jakarta.enterprise.inject.Instance<Engine> engine) {
+    public TriageMetrics(MeterRegistry registry) {
+        this.registry = registry;
         documents = Counter.builder("triage.documents.classified").description("Texts classified")
                 .register(registry);
         batches = Counter.builder("triage.batches.classified").description("Requests (batches) classified")
@@ -41,16 +50,32 @@ public class TriageMetrics {
                 .description("Texts answered from the result cache").register(registry);
         cacheMisses = Counter.builder("triage.cache.lookups").tag("result", "miss")
                 .description("Texts not found in the result cache").register(registry);
-        Gauge.builder("triage.pool.queue.depth", engine, e -> e.get().loaded().map(l -> l.pool().queued()).orElse(0))
-                .description("Micro-batches waiting for a worker").register(registry);
-        Gauge.builder("triage.pool.workers.busy", engine, e -> e.get().loaded().map(l -> l.pool().busy()).orElse(0))
-                .description("Workers running inference now").register(registry);
-        Gauge.builder("triage.pool.workers", engine, e -> e.get().loaded().map(l -> l.pool().size()).orElse(0))
-                .description("Workers in the pool").register(registry);
-        Gauge.builder("triage.model.load.seconds", engine,
-                e -> e.get().loaded().map(l -> l.loadMillis() / 1000.0).orElse(Double.NaN))
+        gauge(registry, "triage.pool.queue.depth", "Micro-batches waiting for a worker", s -> s.pool().queued(), 0);
+        gauge(registry, "triage.pool.workers.busy", "Workers running inference now", s -> s.pool().busy(), 0);
+        gauge(registry, "triage.pool.workers", "Workers in the pool", s -> s.pool().size(), 0);
+        Gauge.builder("triage.model.load.seconds", serving, s -> read(s, l -> l.loadMillis() / 1000.0, Double.NaN))
                 .description("Time to load the model (session, tokenizer, pool)").baseUnit("seconds")
                 .register(registry);
+    }
+
+    private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<Stack> value,
+            double before) {
+        Gauge.builder(name, serving, s -> read(s, value, before)).description(description).register(registry);
+    }
+
+    private static double read(AtomicReference<Stack> serving, ToDoubleFunction<Stack> value, double before) {
+        Stack stack = serving.get();
+        return stack == null ? before : value.applyAsDouble(stack);
+    }
+
+    /** Size, hits, misses and evictions of a cache, as {@code cache_*{cache="name"}}. */
+    void bindCache(String name, Cache<?, ?> cache) {
+        CaffeineCacheMetrics.monitor(registry, cache, name);
+    }
+
+    /** The stack the gauges describe from now on. */
+    void serving(Stack stack) {
+        serving.set(stack);
     }
 
     public void recordRequest(int texts, Duration took) {

@@ -1,4 +1,4 @@
-package dev.triage;
+package dev.triage.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,0 +1,133 @@
+package dev.triage.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.triage.config.TriageConfig;
+import dev.triage.service.Stack;
+
+/** What {@code triage bench} measured: medians per worker count and the speed-up over the base count. */
+final class BenchReport {
+
+    /** One timed run. */
+    record Run(double wallSeconds, double docsPerSecond, double tokensPerSecond, double p50Ms, double p99Ms,
+            double modelSeconds, double modelShare) {
+    }
+
+    /** Medians over the runs of one worker count. */
+    record Result(int workers, Run median, double speedup, List<Run> runs) {
+    }
+
+    /** What was measured, and how. */
+    record Setup(Stack stack, String model, Path input, int docs, long tokens, List<String> labels, String template,
+            int requestSize, int repeat, TriageConfig config) {
+    }
+
+    private final Setup setup;
+    private final List<Result> results;
+    private final int base;
+
+    /** @param measured medians per worker count; the speed-up is computed over 1 worker (else the first count) */
+    BenchReport(Setup setup, List<Result> measured) {
+        this.setup = setup;
+        Result first = measured.stream().filter(r -> r.workers() == 1).findFirst().orElse(measured.get(0));
+        this.base = first.workers();
+        this.results = measured.stream().map(r -> new Result(r.workers(), r.median(),
+                r.median().docsPerSecond() / first.median().docsPerSecond(), r.runs())).toList();
+    }
+
+    /** Nearest rank. */
+    static long percentile(long[] sorted, double p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    static double median(List<Run> runs, ToDoubleFunction<Run> metric) {
+        double[] values = runs.stream().mapToDouble(metric).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    static Run median(List<Run> runs) {
+        return new Run(median(runs, Run::wallSeconds), median(runs, Run::docsPerSecond),
+                median(runs, Run::tokensPerSecond), median(runs, Run::p50Ms), median(runs, Run::p99Ms),
+                median(runs, Run::modelSeconds), median(runs, Run::modelShare));
+    }
+
+    void print(PrintWriter out) {
+        out.printf(Locale.ROOT, "model: %s%n", setup.model());
+        out.printf(Locale.ROOT, "input: %s: %d docs, %,d tokens; requests of %d doc%s; median of %d run%s%n",
+                setup.input(), setup.docs(), setup.tokens(), setup.requestSize(), setup.requestSize() == 1 ? "" : "s",
+                setup.repeat(), setup.repeat() == 1 ? "" : "s");
+        out.printf(Locale.ROOT, "machine: %d CPUs, Java %s%n%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.version());
+        out.printf(Locale.ROOT, "%7s %9s %9s %10s %9s %9s %9s %9s %11s%n", "workers", "wall s", "docs/s",
+                "tokens/s", "p50 ms", "p99 ms", "speed-up", "model s", "model share");
+        for (Result r : results) {
+            Run m = r.median();
+            out.printf(Locale.ROOT, "%7d %9.3f %9.1f %10.0f %9.1f %9.1f %8.2fx %9.3f %10.1f%%%n", r.workers(),
+                    m.wallSeconds(), m.docsPerSecond(), m.tokensPerSecond(), m.p50Ms(), m.p99Ms(), r.speedup(),
+                    m.modelSeconds(), 100 * m.modelShare());
+        }
+        out.printf(Locale.ROOT, "%nspeed-up: docs/s over %d worker%s; model share: time inside ONNX Runtime / "
+                + "(wall x workers)%n", base, base == 1 ? "" : "s");
+        out.flush();
+    }
+
+    void write(Path json) {
+        ObjectNode root = DocSource.JSON.createObjectNode();
+        ObjectNode machine = root.putObject("machine");
+        machine.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+        machine.put("javaVersion", Runtime.version().toString());
+        machine.put("javaVm", System.getProperty("java.vm.name"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        ObjectNode model = root.putObject("model");
+        model.put("name", setup.stack().model().spec().name());
+        model.put("kind", setup.stack().model().kind().name().toLowerCase(Locale.ROOT));
+        model.put("maxLength", setup.stack().model().spec().maxLength());
+        root.put("input", setup.input().toString());
+        root.put("docs", setup.docs());
+        root.put("tokens", setup.tokens());
+        setup.labels().forEach(root.putArray("labels")::add);
+        root.put("template", setup.template());
+        root.put("requestSize", setup.requestSize());
+        root.put("repeat", setup.repeat());
+        root.put("batchMaxSize", setup.config().batch().maxSize());
+        root.put("cacheEnabled", setup.config().cache().enabled());
+        root.put("speedupBaseWorkers", base);
+        ArrayNode all = root.putArray("results");
+        for (Result r : results) {
+            ObjectNode node = run(r.median());
+            node.put("workers", r.workers());
+            node.put("callers", 2 * r.workers());
+            node.put("speedup", r.speedup());
+            ArrayNode runs = node.putArray("runs");
+            r.runs().forEach(run -> runs.add(run(run)));
+            all.add(node);
+        }
+        try {
+            DocSource.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
+        } catch (IOException e) {
+            throw new CliException(CliException.FAILURE, "--json: cannot write " + json + ": " + e.getMessage());
+        }
+    }
+
+    private static ObjectNode run(Run run) {
+        ObjectNode node = DocSource.JSON.createObjectNode();
+        node.put("wallSeconds", run.wallSeconds());
+        node.put("docsPerSecond", run.docsPerSecond());
+        node.put("tokensPerSecond", run.tokensPerSecond());
+        node.put("p50Ms", run.p50Ms());
+        node.put("p99Ms", run.p99Ms());
+        node.put("modelSeconds", run.modelSeconds());
+        node.put("modelShare", run.modelShare());
+        return node;
+    }
+}

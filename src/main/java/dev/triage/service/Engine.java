@@ -1,0 +1,149 @@
+package dev.triage.service;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.triage.config.TriageConfig;
+import dev.triage.model.Encoded;
+import dev.triage.model.ModelLocator;
+import dev.triage.model.ModelSpec;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.annotations.CommandLineArguments;
+
+/**
+ * The loaded model with its tokenizer, worker pool and scorer. The server starts loading with the application,
+ * on its own thread, so health endpoints answer meanwhile; a command-line run starts it when its command first
+ * asks for the model, so {@code --help} or a usage error answers without it. The engine is ready only after one
+ * warm-up inference per worker. A model that cannot be loaded ends the process (exit 1) with the reason, unless
+ * configured to stay up unready.
+ */
+@ApplicationScoped
+public class Engine {
+
+    private static final Logger LOG = Logger.getLogger(Engine.class);
+    /** A typical sentence, so warm-up touches the kernels real requests use. */
+    private static final String WARM_UP_TEXT = "The engine warms up on one ordinary sentence about motorcycles "
+            + "and baseball before it reports ready.";
+
+    @Inject
+    TriageConfig config;
+
+    @Inject
+    TriageMetrics metrics;
+
+    @Inject
+    @CommandLineArguments
+    String[] arguments;
+
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile Stack loaded;
+    private volatile String failure;
+
+    void onStart(@Observes StartupEvent event) {
+        if (arguments.length == 0) {
+            startLoading();
+        }
+    }
+
+    /** Starts loading on its own thread, once; later calls do nothing. */
+    public void startLoading() {
+        if (started.compareAndSet(false, true)) {
+            Thread.ofPlatform().name("triage-model-loader").start(this::load);
+        }
+    }
+
+    /** Whether {@link #startLoading()} was called (a command line that only printed help never loads). */
+    public boolean loadingStarted() {
+        return started.get();
+    }
+
+    private void load() {
+        long start = System.nanoTime();
+        try {
+            ModelSpec spec = ModelLocator.locate(config.model());
+            LOG.infof("Loading model %s from %s (max %d tokens)", spec.name(), spec.onnxFile(), spec.maxLength());
+            Stack.Wiring wiring = new Stack.Wiring(config, metrics::recordTokens, metrics::recordCacheLookup,
+                    metrics::bindCache);
+            Stack ready = Stack.open(spec, wiring, start);
+            warmUp(ready);
+            loaded = ready;
+            metrics.serving(ready);
+            long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+            LOG.infof("Model %s (%s) ready: loaded in %d ms, %d workers, ready %d ms after JVM start",
+                    spec.name(), ready.model().kind(), ready.loadMillis(), ready.pool().size(), sinceJvmStart);
+        } catch (Throwable t) {
+            failure = t.getMessage() == null ? t.toString() : t.getMessage();
+            LOG.errorf(t, "MODEL NOT LOADED: %s", failure);
+            if (config.model().exitOnFailure()) {
+                Quarkus.asyncExit(1);
+            }
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private static void warmUp(Stack engine) {
+        Encoded sample = engine.nli()
+                ? engine.tokenizer().encodePair(WARM_UP_TEXT, "This example is sports.")
+                : engine.tokenizer().encode(WARM_UP_TEXT);
+        List<List<Encoded>> perWorker = Collections.nCopies(engine.pool().size(), List.of(sample));
+        engine.pool().submitAll(perWorker).forEach(CompletableFuture::join);
+    }
+
+    /** @return the engine, or empty while loading or after a failed load */
+    public Optional<Stack> loaded() {
+        return Optional.ofNullable(loaded);
+    }
+
+    /** Why loading failed, if it did. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Starts loading if nobody has, and blocks until it finished (for the command line); throws if it failed. */
+    public Stack awaitLoaded(Duration timeout) throws InterruptedException {
+        startLoading();
+        if (!finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("model still loading after " + timeout);
+        }
+        if (loaded == null) {
+            throw new IllegalStateException("model not loaded: " + failure);
+        }
+        return loaded;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        Stack engine = loaded;
+        if (engine != null) {
+            // Quarkus has already stopped routing new requests; finish what the workers have queued.
+            engine.pool().drain(config.shutdownDrain().toMillis());
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        Stack engine = loaded;
+        loaded = null;
+        if (engine != null) {
+            engine.close();
+        }
+    }
+}

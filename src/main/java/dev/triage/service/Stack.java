@@ -1,0 +1,121 @@
+package dev.triage.service;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.IntConsumer;
+
+import com.github.benmanes.caffeine.cache.Cache;
+
+import dev.triage.batch.BatchRunner;
+import dev.triage.batch.MicroBatcher;
+import dev.triage.config.TriageConfig;
+import dev.triage.model.ModelKind;
+import dev.triage.model.ModelSpec;
+import dev.triage.model.NativeSetup;
+import dev.triage.model.OnnxModel;
+import dev.triage.model.TextTokenizer;
+import dev.triage.model.WorkDir;
+import dev.triage.pool.InferencePool;
+import dev.triage.pool.Scheduling;
+import dev.triage.scoring.CachingScorer;
+import dev.triage.scoring.ChunkingScorer;
+import dev.triage.scoring.EmbeddingScorer;
+import dev.triage.scoring.NliScorer;
+import dev.triage.scoring.ZeroShotScorer;
+
+/**
+ * The one place the serving stack is put together: model, tokenizer, worker pool, batch runner and scorer. The
+ * application, {@code triage bench} (which adds pools of other sizes) and tests all get theirs from here.
+ */
+public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, ZeroShotScorer scorer,
+        long loadMillis, Wiring wiring) implements AutoCloseable {
+
+    /** What the scorers are built from, besides the model: settings and where measurements go. */
+    public record Wiring(TriageConfig config, IntConsumer tokensPerRun, CachingScorer.Listener cacheListener,
+            BiConsumer<String, Cache<?, ?>> cacheMetrics) {
+
+        /** No measurements recorded. */
+        public static Wiring unmetered(TriageConfig config) {
+            return new Wiring(config, tokens -> {
+            }, hit -> {
+            }, (name, cache) -> {
+            });
+        }
+    }
+
+    /** Opens model, tokenizer, pool and scorer; anything opened is closed again if a later step fails. */
+    public static Stack open(ModelSpec spec, Wiring wiring, long startNanos) {
+        TriageConfig config = wiring.config();
+        WorkDir work = WorkDir.configured(config.model());
+        NativeSetup.cacheOrtLibraries(work.resolve("native"));
+        NativeSetup.placeTokenizerLibrary(work.resolve("djl"));
+        OnnxModel model = OnnxModel.open(spec);
+        TextTokenizer tokenizer = null;
+        try {
+            tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), model.kind() == ModelKind.NLI);
+            InferencePool pool = newPool(model, config, TriageConfig.effectiveWorkers(config.pool().workers()));
+            return new Stack(model, tokenizer, pool, scorer(model, tokenizer, pool, wiring),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), wiring);
+        } catch (RuntimeException e) {
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
+            model.close();
+            throw e;
+        }
+    }
+
+    /** A pool of its own on this model, with {@code workers} workers; the caller closes it. */
+    public InferencePool newPool(int workers) {
+        return newPool(model, wiring.config(), workers);
+    }
+
+    /** This model and tokenizer with a scorer wired the same way on another pool; not to be closed itself. */
+    public Stack on(InferencePool other) {
+        return new Stack(model, tokenizer, other, scorer(model, tokenizer, other, wiring), loadMillis, wiring);
+    }
+
+    private static InferencePool newPool(OnnxModel model, TriageConfig config, int workers) {
+        return new InferencePool(workers, config.pool().queueCapacity(),
+                Scheduling.valueOf(config.pool().scheduling().name()), model::run);
+    }
+
+    /** Model scorer, then long-text chunking, then (if enabled) the result cache. */
+    private static ZeroShotScorer scorer(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, Wiring wiring) {
+        TriageConfig config = wiring.config();
+        BatchRunner runner = new BatchRunner(pool,
+                new MicroBatcher(config.batch().maxSize(), config.batch().maxTokens()), config.batch().deadline(),
+                wiring.tokensPerRun());
+        TriageConfig.Scoring scoring = config.scoring();
+        boolean nli = model.kind() == ModelKind.NLI;
+        ZeroShotScorer scorer;
+        if (nli) {
+            scorer = new NliScorer(tokenizer, runner, model.nliLabels().orElseThrow());
+        } else {
+            EmbeddingScorer embedding = new EmbeddingScorer(tokenizer, runner, scoring.labelCacheSize(),
+                    scoring.temperature(), scoring.multiLabelThreshold(),
+                    new EmbeddingScorer.Prototypes(scoring.hypothesisWeight(), scoring.exampleWeight()));
+            wiring.cacheMetrics().accept("triage.label.vectors", embedding.cache());
+            scorer = embedding;
+        }
+        scorer = new ChunkingScorer(scorer, tokenizer, nli, scoring.chunkOverlap(), scoring.maxChunks());
+        if (config.cache().enabled()) {
+            CachingScorer cached = new CachingScorer(scorer, config.cache().size(), config.cache().ttl(),
+                    wiring.cacheListener());
+            wiring.cacheMetrics().accept("triage.results", cached.cache());
+            scorer = cached;
+        }
+        return scorer;
+    }
+
+    public boolean nli() {
+        return model.kind() == ModelKind.NLI;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        tokenizer.close();
+        model.close();
+    }
+}

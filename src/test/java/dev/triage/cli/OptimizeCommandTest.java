@@ -1,0 +1,45 @@
+package dev.triage.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.triage.NliFixture;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+
+/** {@code triage optimize} on a model directory (the NLI fixture): what it fused, the check, the files written. */
+@QuarkusMainTest
+class OptimizeCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void fusesADirectoryAndSaysWhatItFusedAndWhatTheCheckFound(QuarkusMainLauncher launcher) {
+        Path out = tmp.resolve("fused");
+        LaunchResult result = launcher.launch("optimize", "--in", NliFixture.DIR.toString(), "--out", out.toString());
+        String output = result.getOutput() + result.getErrorOutput();
+        assertEquals(0, result.exitCode(), output);
+        assertTrue(result.getOutput().contains("fused 2 attention blocks into Attention, 5 Add + LayerNormalization "
+                + "pairs into SkipLayerNormalization"), output);
+        assertTrue(result.getOutput().contains("check passed: outputs within"), output);
+        for (String file : new String[] { "model.onnx", "tokenizer.json", "config.json", "tokenizer_config.json" }) {
+            assertTrue(Files.isRegularFile(out.resolve(file)), file + " in " + out);
+        }
+    }
+
+    @Test
+    void refusesToOverwriteItsInput(QuarkusMainLauncher launcher) {
+        String dir = NliFixture.DIR.toString();
+        LaunchResult result = launcher.launch("optimize", "--in", dir, "--out", dir);
+        assertEquals(2, result.exitCode(), result.getOutput() + result.getErrorOutput());
+        assertTrue(result.getErrorOutput().contains("--out must differ from --in"), result.getErrorOutput());
+    }
+}
