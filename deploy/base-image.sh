@@ -18,6 +18,17 @@ app=target/quarkus-app
 command -v mmdebstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q mmdebstrap >&2
 start=$(date +%s)
 
+# A base made before from the same inputs (this script, the JDK, the dependency jars that decide the modules)
+# in the last 7 days is used as it is: the rootfs download is most of a CI run's image time. Older, it is made
+# again, so Debian's updates get in.
+inputs=$( { cat "$0"; cat "$JAVA_HOME/release"; (cd "$app" && find lib app quarkus-run.jar -name '*.jar' | sort); } \
+  | sha256sum | cut -c1-16)
+made=$(podman image inspect --format '{{index .Labels "triage.base.inputs"}} {{.Created.Unix}}' "$tag" 2>/dev/null || true)
+if [ "${made% *}" = "$inputs" ] && [ $(( start - ${made#* } )) -lt $(( 7 * 86400 )) ]; then
+  echo "== $tag: made from the same inputs $(( (start - ${made#* }) / 3600 )) h ago ($inputs), kept" >&2
+  exit 0
+fi
+
 # The Debian mirror apt uses here (deb.debian.org unless this machine is set up otherwise).
 mirror=${DEBIAN_MIRROR:-$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources \
   2>/dev/null | grep -E '^(URIs:|deb )' | grep -oE 'https?://[^ ]+' | grep -v security | head -n 1 || true)}
@@ -56,7 +67,7 @@ ENV JAVA_HOME=/opt/java/openjdk \
     PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     LANG=C.UTF-8
 CONTAINERFILE
-podman build --quiet --label "org.opencontainers.image.description=stand-in for eclipse-temurin:25-jre (deploy/base-image.sh)" \
+podman build --quiet --label "triage.base.inputs=$inputs" --label "org.opencontainers.image.description=stand-in for eclipse-temurin:25-jre (deploy/base-image.sh)" \
   -t "$tag" "$work" >/dev/null
 rm -rf "$work"
 echo "== $tag: $(podman image inspect --format '{{.Size}}' "$tag" | awk '{ printf "%.0f MB", $1 / 1e6 }'), $(( $(date +%s) - start )) s" >&2

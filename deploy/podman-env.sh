@@ -7,7 +7,9 @@
 #  - host network: no CNI/netavark set-up needed; the tests pick a free port;
 #  - no default ulimits: podman's nofile/nproc defaults exceed the hard limits here ("setrlimit RLIMIT_NOFILE:
 #    Operation not permitted");
-#  - vfs storage: overlay needs kernel/fuse support these machines do not offer.
+#  - storage: the kernel's overlay file system where it can be mounted on the storage's disk (root, no fuse
+#    needed), else vfs, which copies a whole image for each container (seconds per `podman run` for our image).
+#    Each driver keeps its own graph root: podman refuses to switch drivers over existing storage.
 if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
   echo "== installing podman and runc (apt-get)" >&2
   DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
@@ -25,11 +27,24 @@ cgroup_manager = "cgroupfs"
 events_logger = "file"
 runtime = "runc"
 CONF
-cat > "$podman_conf_dir/storage.conf" <<'CONF'
+overlay_works() { # mounts a throw-away overlay where the images will live
+  local probe=/var/lib/containers/overlay-probe.$$ ok=1
+  mkdir -p "$probe"/{lower,upper,work,merged} || return 1
+  mount -t overlay overlay -o "lowerdir=$probe/lower,upperdir=$probe/upper,workdir=$probe/work" "$probe/merged" \
+    2>/dev/null && umount "$probe/merged" && ok=0
+  rm -rf "$probe"
+  return $ok
+}
+if [ -z "${TRIAGE_PODMAN_STORAGE:-}" ]; then
+  if overlay_works; then TRIAGE_PODMAN_STORAGE=overlay; else TRIAGE_PODMAN_STORAGE=vfs; fi
+fi
+export TRIAGE_PODMAN_STORAGE
+if [ "$TRIAGE_PODMAN_STORAGE" = vfs ]; then storage_suffix=""; else storage_suffix="-$TRIAGE_PODMAN_STORAGE"; fi
+cat > "$podman_conf_dir/storage.conf" <<CONF
 [storage]
-driver = "vfs"
-runroot = "/run/containers/storage"
-graphroot = "/var/lib/containers/storage"
+driver = "$TRIAGE_PODMAN_STORAGE"
+runroot = "/run/containers/storage$storage_suffix"
+graphroot = "/var/lib/containers/storage$storage_suffix"
 CONF
 export CONTAINERS_CONF="$podman_conf_dir/containers.conf"
 export CONTAINERS_STORAGE_CONF="$podman_conf_dir/storage.conf"
