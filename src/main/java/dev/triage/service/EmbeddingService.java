@@ -43,7 +43,7 @@ public class EmbeddingService {
     }
 
     public Embeddings embed(EmbedCommand command) {
-        Stack stack = classification.serving();
+        Stack stack = classification.servingAfterLoad();
         String model = stack.model().spec().name();
         EmbeddingScorer embedder = stack.embedder().orElseThrow(() -> new TriageException(
                 TriageException.Kind.WRONG_MODEL, "model", "model '" + model + "' is an NLI (cross-encoder) model: "
