@@ -13,7 +13,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * With {@code triage.api-key} set, every route but health and metrics (probes and scrapers carry no token)
+ * With {@code triage.api-key} set, every route but health, metrics (probes and scrapers carry no token) and the
+ * OpenAPI document (the API's shape, public in the source anyway; client generators fetch it without a token)
  * requires {@code Authorization: Bearer <key>}; otherwise 401 with {@code WWW-Authenticate: Bearer}.
  * The comparison takes the same time whatever prefix matches.
  */
@@ -32,7 +33,7 @@ public class ApiKeyGuard {
 
     private static void check(RoutingContext ctx, byte[] expected) {
         String path = ctx.normalizedPath();
-        if (path.startsWith("/q/health") || path.startsWith("/q/metrics")) {
+        if (path.startsWith("/q/health") || path.startsWith("/q/metrics") || path.startsWith("/q/openapi")) {
             ctx.next();
             return;
         }

@@ -13,10 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
 
 import dev.triage.config.TriageConfig;
 import dev.triage.pool.InferencePool;
 import dev.triage.service.ClassificationRequest;
+import dev.triage.service.EmbeddingService;
 import dev.triage.service.Stack;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code triage bench}: throughput and latency of the engine per worker count. For each count k a pool of its
  * own runs the serving model (same session, tokenizer, batching and scorer as HTTP); after an untimed warm-up,
- * 2k concurrent callers on virtual threads send the documents as requests, like HTTP clients would.
+ * 2k concurrent callers on virtual threads send the documents as requests, like HTTP clients would: to classify
+ * them, or to embed them as the embedding routes do ({@code --task}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure docs/s, tokens/s and per-document latency of the engine for several worker counts.")
@@ -36,6 +39,12 @@ import picocli.CommandLine.Option;
 @RegisterForReflection
 public class BenchCommand extends EngineCommand {
 
+    static final String CLASSIFY = "classify";
+    static final String EMBED = "embed";
+
+    @Inject
+    EmbeddingService embeddings;
+
     @Option(names = "--workers", split = ",", paramLabel = "K",
             description = "Worker counts to measure (default: 1 and the configured pool size)")
     List<Integer> workers = new ArrayList<>();
@@ -43,6 +52,11 @@ public class BenchCommand extends EngineCommand {
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "3",
             description = "Timed runs per worker count; the report gives medians (default: 3)")
     int repeat;
+
+    @Option(names = "--task", split = ",", paramLabel = "classify|embed",
+            description = "What each request asks: classify (against --labels, default) or embed (sentence vectors, "
+                    + "as /v1/embeddings and /embed compute them); both, comma-separated, alternate per worker count")
+    List<String> tasks = new ArrayList<>(List.of(CLASSIFY));
 
     @Option(names = "--request-size", paramLabel = "N", defaultValue = "1",
             description = "Documents per request (default: 1)")
@@ -83,7 +97,9 @@ public class BenchCommand extends EngineCommand {
         ClassificationRequest all = ClassificationRequest.of(texts, labelNames, given, false);
         List<BenchReport.Result> results = new ArrayList<>();
         for (int k : counts) {
-            results.add(measure(loaded, all, k, tokens));
+            for (String task : tasks) {
+                results.add(measure(loaded, all, task, k, tokens));
+            }
         }
         BenchReport report = new BenchReport(new BenchReport.Setup(loaded, model(loaded), in, texts.size(), tokens,
                 labelNames, hypothesis, requestSize, repeat, config), results);
@@ -105,25 +121,32 @@ public class BenchCommand extends EngineCommand {
             checkAtLeastOne("--workers", k);
         }
         checkWritable("--json", json);
+        for (String task : tasks) {
+            if (!task.equals(CLASSIFY) && !task.equals(EMBED)) {
+                throw CliException.usage("--task must be classify or embed (or both, comma-separated), not '"
+                        + task + "'");
+            }
+        }
+        tasks = List.copyOf(new LinkedHashSet<>(tasks));
     }
 
     /** One worker count: a pool of k on the serving model, warmed, then --repeat timed runs over all documents. */
-    private BenchReport.Result measure(Stack loaded, ClassificationRequest all, int k, long tokens)
+    private BenchReport.Result measure(Stack loaded, ClassificationRequest all, String task, int k, long tokens)
             throws InterruptedException {
         List<BenchReport.Run> runs = new ArrayList<>();
         try (InferencePool pool = loaded.newPool(k)) {
             Stack onPool = loaded.on(pool);
             // Untimed: a few documents per worker, through the same callers (also fills the label cache).
             int warmDocs = Math.min(all.texts().size(), Math.max(4 * k, 2 * k * requestSize));
-            drive(onPool, all.withTexts(all.texts().subList(0, warmDocs)), 2 * k);
+            drive(onPool, task, all.withTexts(all.texts().subList(0, warmDocs)), 2 * k);
             for (int r = 0; r < repeat; r++) {
-                BenchReport.Run run = timed(onPool, all, 2 * k, k, tokens);
+                BenchReport.Run run = timed(onPool, task, all, 2 * k, k, tokens);
                 runs.add(run);
-                note(String.format(Locale.ROOT, "workers %d, run %d/%d: %.2f s, %.1f docs/s", k, r + 1, repeat,
-                        run.wallSeconds(), run.docsPerSecond()));
+                note(String.format(Locale.ROOT, "%s, workers %d, run %d/%d: %.2f s, %.1f docs/s", task, k, r + 1,
+                        repeat, run.wallSeconds(), run.docsPerSecond()));
             }
         }
-        return new BenchReport.Result(k, BenchReport.median(runs), 0, runs);
+        return new BenchReport.Result(task, k, BenchReport.median(runs), 0, runs);
     }
 
     private List<String> read() {
@@ -148,10 +171,10 @@ public class BenchCommand extends EngineCommand {
     private record Timing(long[] latencyNanos, long wallNanos) {
     }
 
-    private BenchReport.Run timed(Stack stack, ClassificationRequest all, int callers, int k, long tokens)
-            throws InterruptedException {
+    private BenchReport.Run timed(Stack stack, String task, ClassificationRequest all, int callers, int k,
+            long tokens) throws InterruptedException {
         long modelBefore = stack.model().runNanos();
-        Timing timing = drive(stack, all, callers);
+        Timing timing = drive(stack, task, all, callers);
         long modelNanos = stack.model().runNanos() - modelBefore;
         long[] sorted = timing.latencyNanos().clone();
         Arrays.sort(sorted);
@@ -162,7 +185,8 @@ public class BenchCommand extends EngineCommand {
     }
 
     /** The documents as requests of --request-size, taken in turn by concurrent callers on virtual threads. */
-    private Timing drive(Stack stack, ClassificationRequest all, int callers) throws InterruptedException {
+    private Timing drive(Stack stack, String task, ClassificationRequest all, int callers)
+            throws InterruptedException {
         List<String> texts = all.texts();
         int requests = (texts.size() + requestSize - 1) / requestSize;
         long[] latency = new long[texts.size()];
@@ -182,7 +206,7 @@ public class BenchCommand extends EngineCommand {
                         int to = Math.min(texts.size(), from + requestSize);
                         long start = System.nanoTime();
                         firstSubmit.accumulateAndGet(start, Math::min);
-                        service.classify(all.withTexts(texts.subList(from, to)), stack);
+                        request(stack, task, all, texts.subList(from, to));
                         long end = System.nanoTime();
                         lastResult.accumulateAndGet(end, Math::max);
                         Arrays.fill(latency, from, to, end - start);
@@ -202,6 +226,15 @@ public class BenchCommand extends EngineCommand {
                     + (t.getMessage() == null ? t.toString() : t.getMessage()));
         }
         return new Timing(latency, lastResult.get() - firstSubmit.get());
+    }
+
+    /** One request, through the service path HTTP uses for it (classify, or embed as /v1/embeddings). */
+    private void request(Stack stack, String task, ClassificationRequest all, List<String> texts) {
+        if (task.equals(EMBED)) {
+            embeddings.embed(texts, stack);
+        } else {
+            service.classify(all.withTexts(texts), stack);
+        }
     }
 
 }

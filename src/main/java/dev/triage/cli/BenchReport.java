@@ -21,8 +21,8 @@ final class BenchReport {
             double modelSeconds, double modelShare) {
     }
 
-    /** Medians over the runs of one worker count. */
-    record Result(int workers, Run median, double speedup, List<Run> runs) {
+    /** Medians over the runs of one task at one worker count. */
+    record Result(String task, int workers, Run median, double speedup, List<Run> runs) {
     }
 
     /** What was measured, and how. */
@@ -34,13 +34,19 @@ final class BenchReport {
     private final List<Result> results;
     private final int base;
 
-    /** @param measured medians per worker count; the speed-up is computed over 1 worker (else the first count) */
+    /**
+     * @param measured medians per task and worker count; a task's speed-up is computed over its run at 1 worker
+     *                 (else at the first count)
+     */
     BenchReport(Setup setup, List<Result> measured) {
         this.setup = setup;
-        Result first = measured.stream().filter(r -> r.workers() == 1).findFirst().orElse(measured.get(0));
-        this.base = first.workers();
-        this.results = measured.stream().map(r -> new Result(r.workers(), r.median(),
-                r.median().docsPerSecond() / first.median().docsPerSecond(), r.runs())).toList();
+        this.base = measured.stream().anyMatch(r -> r.workers() == 1) ? 1 : measured.get(0).workers();
+        this.results = measured.stream().map(r -> {
+            Result first = measured.stream().filter(b -> b.task().equals(r.task()) && b.workers() == base)
+                    .findFirst().orElse(r);
+            return new Result(r.task(), r.workers(), r.median(),
+                    r.median().docsPerSecond() / first.median().docsPerSecond(), r.runs());
+        }).toList();
     }
 
     /** Nearest rank. */
@@ -68,17 +74,25 @@ final class BenchReport {
                 setup.repeat(), setup.repeat() == 1 ? "" : "s");
         out.printf(Locale.ROOT, "machine: %d CPUs, Java %s%n%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.version());
+        for (String task : results.stream().map(Result::task).distinct().toList()) {
+            printTask(out, task);
+        }
+        out.printf(Locale.ROOT, "%nspeed-up: docs/s over %d worker%s; model share: time inside ONNX Runtime / "
+                + "(wall x workers)%n", base, base == 1 ? "" : "s");
+        out.flush();
+    }
+
+    /** One table per task; its rows start with the worker count (deploy/tutorial.sh reads them). */
+    private void printTask(PrintWriter out, String task) {
+        out.printf(Locale.ROOT, "task: %s%n", task);
         out.printf(Locale.ROOT, "%7s %9s %9s %10s %9s %9s %9s %9s %11s%n", "workers", "wall s", "docs/s",
                 "tokens/s", "p50 ms", "p99 ms", "speed-up", "model s", "model share");
-        for (Result r : results) {
+        for (Result r : results.stream().filter(r -> r.task().equals(task)).toList()) {
             Run m = r.median();
             out.printf(Locale.ROOT, "%7d %9.3f %9.1f %10.0f %9.1f %9.1f %8.2fx %9.3f %10.1f%%%n", r.workers(),
                     m.wallSeconds(), m.docsPerSecond(), m.tokensPerSecond(), m.p50Ms(), m.p99Ms(), r.speedup(),
                     m.modelSeconds(), 100 * m.modelShare());
         }
-        out.printf(Locale.ROOT, "%nspeed-up: docs/s over %d worker%s; model share: time inside ONNX Runtime / "
-                + "(wall x workers)%n", base, base == 1 ? "" : "s");
-        out.flush();
     }
 
     void write(Path json) {
@@ -105,6 +119,7 @@ final class BenchReport {
         ArrayNode all = root.putArray("results");
         for (Result r : results) {
             ObjectNode node = run(r.median());
+            node.put("task", r.task());
             node.put("workers", r.workers());
             node.put("callers", 2 * r.workers());
             node.put("speedup", r.speedup());

@@ -77,6 +77,14 @@ public interface TriageConfig {
         boolean exitOnFailure();
 
         /**
+         * How long a request that arrives while the model is loading waits for it before it is answered 503
+         * (Retry-After). 0 in production, where readiness keeps traffic away until the model is loaded; dev mode
+         * waits so that the first request after a live reload is answered.
+         */
+        @WithDefault("0s")
+        Duration readyWait();
+
+        /**
          * Writable directory for models extracted from the jar and one copy of ONNX Runtime's native libraries
          * (which it would otherwise extract to a new temp dir at every start).
          */

@@ -39,7 +39,7 @@ public class ClassificationService {
      * all of them hold stays within the bounds. {@link TriageException.Kind#NOT_READY} until it is loaded.
      */
     public ClassifyResponse classify(ClassificationRequest request) {
-        Stack stack = serving();
+        Stack stack = servingAfterLoad();
         ClassifyCommand command = command(request, stack);
         try (Admission.Ticket ticket = admit(stack, command)) {
             return score(command, stack);
@@ -70,7 +70,16 @@ public class ClassificationService {
 
     /** The loaded stack; {@link TriageException.Kind#NOT_READY} while loading or after a failed load. */
     Stack serving() {
-        return engine.loaded().orElseThrow(() -> new TriageException(TriageException.Kind.NOT_READY, null,
+        return serving(Duration.ZERO);
+    }
+
+    /** As {@link #serving()}, waiting up to {@code triage.model.ready-wait} while the model is loading. */
+    Stack servingAfterLoad() {
+        return serving(config.model().readyWait());
+    }
+
+    private Stack serving(Duration wait) {
+        return engine.awaitReady(wait).orElseThrow(() -> new TriageException(TriageException.Kind.NOT_READY, null,
                 engine.failure().map(f -> "model failed to load: " + f).orElse("model is still loading"),
                 LOADING_RETRY_AFTER));
     }

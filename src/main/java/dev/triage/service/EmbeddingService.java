@@ -43,17 +43,29 @@ public class EmbeddingService {
     }
 
     public Embeddings embed(EmbedCommand command) {
-        Stack stack = classification.serving();
+        Stack stack = classification.servingAfterLoad();
         String model = stack.model().spec().name();
-        EmbeddingScorer embedder = stack.embedder().orElseThrow(() -> new TriageException(
-                TriageException.Kind.WRONG_MODEL, "model", "model '" + model + "' is an NLI (cross-encoder) model: "
-                        + "it scores text pairs and has no sentence vectors; serve an embedding model "
-                        + "(triage.model.name=all-minilm-l6-v2-q or bge-small-en-v15-q) for embeddings", null));
+        EmbeddingScorer embedder = embedder(stack);
         List<String> texts = checked(command, stack);
         long start = System.nanoTime();
         EmbeddingScorer.Embedded embedded = classification.onPool(() -> embedder.embed(texts));
         metrics.recordRequest(texts.size(), Duration.ofNanos(System.nanoTime() - start));
         return new Embeddings(model, List.of(embedded.vectors()), embedded.tokens());
+    }
+
+    /** On the given stack, unbounded and unchecked (bench runs pools of other sizes; its texts are already cut). */
+    public Embeddings embed(List<String> texts, Stack stack) {
+        EmbeddingScorer embedder = embedder(stack);
+        EmbeddingScorer.Embedded embedded = classification.onPool(() -> embedder.embed(texts));
+        return new Embeddings(stack.model().spec().name(), List.of(embedded.vectors()), embedded.tokens());
+    }
+
+    private static EmbeddingScorer embedder(Stack stack) {
+        String model = stack.model().spec().name();
+        return stack.embedder().orElseThrow(() -> new TriageException(
+                TriageException.Kind.WRONG_MODEL, "model", "model '" + model + "' is an NLI (cross-encoder) model: "
+                        + "it scores text pairs and has no sentence vectors; serve an embedding model "
+                        + "(triage.model.name=all-minilm-l6-v2-q or bge-small-en-v15-q) for embeddings", null));
     }
 
     /** The limits and text rules of classification; a text over max length only if the caller allows cutting. */

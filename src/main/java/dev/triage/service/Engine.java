@@ -6,8 +6,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
@@ -52,9 +50,7 @@ public class Engine {
     String[] arguments;
 
     private final AtomicBoolean started = new AtomicBoolean();
-    private final CountDownLatch finished = new CountDownLatch(1);
-    private volatile Stack loaded;
-    private volatile String failure;
+    private final LoadOutcome<Stack> outcome = new LoadOutcome<>();
 
     void onStart(@Observes StartupEvent event) {
         if (arguments.length == 0) {
@@ -95,13 +91,14 @@ public class Engine {
                     metrics::bindCache);
             Stack ready = Stack.open(spec, wiring, start);
             warmUp(ready);
-            loaded = ready;
             metrics.serving(ready);
+            outcome.succeed(ready);
             long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
             LOG.infof("Model %s (%s) ready: loaded in %d ms, %d workers, ready %d ms after JVM start",
                     spec.name(), ready.model().kind(), ready.loadMillis(), ready.pool().size(), sinceJvmStart);
         } catch (Throwable t) {
-            failure = t.getMessage() == null ? t.toString() : t.getMessage();
+            String failure = t.getMessage() == null ? t.toString() : t.getMessage();
+            outcome.fail(failure);
             if (jvmShuttingDown()) {
                 // a signal arrived while loading: nothing is wrong with the model, so no stack trace
                 LOG.infof("Model loading stopped: the process is shutting down (%s)", failure);
@@ -111,8 +108,6 @@ public class Engine {
             if (config.model().exitOnFailure()) {
                 Quarkus.asyncExit(1);
             }
-        } finally {
-            finished.countDown();
         }
     }
 
@@ -126,30 +121,32 @@ public class Engine {
 
     /** @return the engine, or empty while loading or after a failed load */
     public Optional<Stack> loaded() {
-        return Optional.ofNullable(loaded);
+        return outcome.value();
+    }
+
+    /** The engine, waiting at most {@code bound} while it is loading; empty if still loading then, or failed. */
+    public Optional<Stack> awaitReady(Duration bound) {
+        return outcome.awaitValue(bound);
     }
 
     /** Why loading failed, if it did. */
     public Optional<String> failure() {
-        return Optional.ofNullable(failure);
+        return outcome.failure();
     }
 
     /** Starts loading if nobody has, and blocks until it finished (for the command line); throws if it failed. */
     public Stack awaitLoaded(Duration timeout) throws InterruptedException {
         startLoading();
-        if (!finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!outcome.await(timeout)) {
             throw new IllegalStateException("model still loading after " + timeout);
         }
-        if (loaded == null) {
-            throw new IllegalStateException("model not loaded: " + failure);
-        }
-        return loaded;
+        return outcome.value().orElseThrow(() -> new IllegalStateException("model not loaded: "
+                + outcome.failure().orElse("unknown")));
     }
 
     @PreDestroy
     void close() {
-        Stack engine = loaded;
-        loaded = null;
+        Stack engine = outcome.clear();
         if (engine != null) {
             engine.close();
         }

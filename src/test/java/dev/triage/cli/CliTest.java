@@ -239,6 +239,28 @@ class CliTest {
     }
 
     @Test
+    void benchEmbedsBesideClassifying(QuarkusMainLauncher launcher) throws IOException {
+        Path json = tmp.resolve("bench-embed.json");
+        LaunchResult result = launcher.launch("bench", "--in", TUTORIAL, "--labels", LABELS, "--limit", "40",
+                "--task", "classify,embed", "--request-size", "8", "--workers", "1", "--repeat", "1",
+                "--json", json.toString());
+        assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
+        assertTrue(result.getOutput().contains("task: classify") && result.getOutput().contains("task: embed"),
+                result.getOutput());
+        JsonNode results = TestSupport.JSON.readTree(json.toFile()).get("results");
+        assertEquals(List.of("classify", "embed"), List.of(results.get(0).get("task").asText(),
+                results.get(1).get("task").asText()));
+        JsonNode embed = results.get(1);
+        assertTrue(embed.get("docsPerSecond").asDouble() > 0 && embed.get("modelSeconds").asDouble() > 0,
+                embed.toString());
+        assertEquals(1.0, embed.get("speedup").asDouble(), 1e-12);
+
+        LaunchResult wrong = launcher.launch("bench", "--in", TUTORIAL, "--labels", LABELS, "--task", "summarize");
+        assertEquals(2, wrong.exitCode());
+        assertTrue(wrong.getErrorOutput().contains("--task must be classify or embed"), wrong.getErrorOutput());
+    }
+
+    @Test
     void evalReadsGzipAndGoldLabelsThatAreTheCandidates(QuarkusMainLauncher launcher) throws IOException {
         // Every 126th post of the 20-group test split (sorted by group): 60 posts over all 20 groups, gzipped.
         List<String> sample = new ArrayList<>();
