@@ -7,8 +7,10 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.triage.config.TriageConfig;
+import dev.triage.service.ClassificationRequest;
 import dev.triage.service.ClassificationService;
 import dev.triage.service.ClassifyResponse;
+import dev.triage.service.RequestTrace;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
@@ -24,6 +26,9 @@ public class ClassifyFunction {
     @Inject
     TriageConfig config;
 
+    @Inject
+    RequestTrace trace;
+
     /**
      * Classifies a batch of texts zero-shot. Triggered by {@code POST /classify} with a JSON body, or by a
      * CloudEvent of type {@code triage.classify} (binary or structured mode); answers one ranked label list per
@@ -31,7 +36,9 @@ public class ClassifyFunction {
      */
     @Funq("classify")
     public Uni<ClassifyResponse> classify(JsonNode body) {
-        return Uni.createFrom().completionStage(() -> CompletableFuture.supplyAsync(
-                () -> service.classify(ClassifyRequest.from(body, config.limits())), threads.executor()));
+        return Uni.createFrom().completionStage(() -> CompletableFuture.supplyAsync(() -> {
+            ClassificationRequest request = ClassifyRequest.from(body, config.limits());
+            return trace.classify(request.texts().size(), request.labels().size(), () -> service.classify(request));
+        }, threads.executor()));
     }
 }
