@@ -36,8 +36,7 @@ public final class InferencePool implements AutoCloseable {
     private final AtomicInteger busy = new AtomicInteger();
     private final Inference inference;
     private volatile boolean accepting = true;
-    /** Measured nanoseconds per padded token of one worker (moving average); 0 until the first run. */
-    private volatile double nanosPerCell;
+    private final SpeedEstimate speed = new SpeedEstimate();
 
     public InferencePool(int size, int queueCapacity, Inference inference) {
         this(size, queueCapacity, Scheduling.FAIR, inference);
@@ -90,21 +89,13 @@ public final class InferencePool implements AutoCloseable {
 
     /** Seconds the workers need for this many tokens at the measured speed (1 until anything was measured). */
     public int secondsFor(long tokens) {
-        double perCell = nanosPerCell;
+        double perCell = speed.nanosPerCell();
         return perCell <= 0 ? 1 : (int) Math.ceil(tokens * perCell / workers.size() / 1e9);
     }
 
     /** A rough wait: the work ahead, at a guessed 20 ms per micro-batch per worker, at least a second. */
     private int retryAfterSeconds() {
         return Math.max(1, (int) Math.ceil(queue.size() * 0.02 / workers.size()));
-    }
-
-    private void learnSpeed(long nanos, long cells) {
-        if (cells > 0) {
-            double now = (double) nanos / cells;
-            double before = nanosPerCell;
-            nanosPerCell = before <= 0 ? now : 0.8 * before + 0.2 * now;
-        }
     }
 
     private void work() {
@@ -135,7 +126,7 @@ public final class InferencePool implements AutoCloseable {
         try {
             long start = System.nanoTime();
             task.result.complete(inference.run(task.rows, scratch));
-            learnSpeed(System.nanoTime() - start, task.cells);
+            speed.record(System.nanoTime() - start, task.cells);
         } catch (Throwable t) {
             LOG.errorf(t, "inference of a micro-batch of %d sequences failed", task.rows.size());
             task.result.completeExceptionally(t);
@@ -168,7 +159,7 @@ public final class InferencePool implements AutoCloseable {
 
     /** Adds the queued micro-batches' estimated time in the order they will run; fails those past the budget. */
     private void failWhatCannotFinish(long budgetNanos) {
-        double perCell = nanosPerCell;
+        double perCell = speed.nanosPerCell();
         if (perCell <= 0) {
             return; // nothing measured yet; the deadline still bounds it
         }
