@@ -12,7 +12,10 @@ import dev.triage.service.ClassificationService;
 import dev.triage.service.ClassifyResponse;
 import dev.triage.service.RequestTrace;
 import io.quarkus.funqy.Funq;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 
 /** The Funqy function. */
 public class ClassifyFunction {
@@ -29,6 +32,9 @@ public class ClassifyFunction {
     @Inject
     RequestTrace trace;
 
+    @Inject
+    CurrentVertxRequest currentRequest;
+
     /**
      * Classifies a batch of texts zero-shot. Triggered by {@code POST /classify} with a JSON body, or by a
      * CloudEvent of type {@code triage.classify} (binary or structured mode); answers one ranked label list per
@@ -36,9 +42,14 @@ public class ClassifyFunction {
      */
     @Funq("classify")
     public Uni<ClassifyResponse> classify(JsonNode body) {
-        return Uni.createFrom().completionStage(() -> CompletableFuture.supplyAsync(() -> {
-            ClassificationRequest request = ClassifyRequest.from(body, config.limits());
-            return trace.classify(request.texts().size(), request.labels().size(), () -> service.classify(request));
-        }, threads.executor()));
+        // Funqy sets the current request before it calls the function, on its own thread.
+        RoutingContext http = currentRequest.getCurrent();
+        HttpServerResponse response = http == null ? null : http.response();
+        return Uni.createFrom().completionStage(() -> CompletableFuture.supplyAsync(
+                () -> CancelOnDisconnect.run(response, () -> {
+                    ClassificationRequest request = ClassifyRequest.from(body, config.limits());
+                    return trace.classify(request.texts().size(), request.labels().size(),
+                            () -> service.classify(request));
+                }), threads.executor()));
     }
 }
