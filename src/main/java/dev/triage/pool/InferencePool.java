@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
@@ -34,6 +35,7 @@ public final class InferencePool implements AutoCloseable {
     private final int capacity;
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
+    private final AtomicLong ran = new AtomicLong();
     private final Inference inference;
     private volatile boolean accepting = true;
     private final SpeedEstimate speed = new SpeedEstimate();
@@ -66,6 +68,11 @@ public final class InferencePool implements AutoCloseable {
 
     public int busy() {
         return busy.get();
+    }
+
+    /** Micro-batches run so far (skipped, failed-before-start and withdrawn ones not counted). */
+    public long ran() {
+        return ran.get();
     }
 
     /**
@@ -131,6 +138,7 @@ public final class InferencePool implements AutoCloseable {
             LOG.errorf(t, "inference of a micro-batch of %d sequences failed", task.rows.size());
             task.result.completeExceptionally(t);
         } finally {
+            ran.incrementAndGet();
             busy.decrementAndGet();
         }
     }
