@@ -9,46 +9,45 @@ import java.util.concurrent.SynchronousQueue;
  * classifies the current one, so at most two chunks are in memory and the cores never wait for the disk.
  * The reader never runs inference; classification still happens on the engine's pool.
  */
-final class ChunkPipeline {
-
-    /** What is done with each chunk, in file order, on the caller's thread. */
-    @FunctionalInterface
-    interface ChunkHandler {
-        void accept(List<DocSource.Doc> chunk) throws Exception;
-    }
+final class ChunkPipeline implements AutoCloseable {
 
     private record Failed(RuntimeException error) {
     }
 
     private static final Object END = new Object();
 
-    private ChunkPipeline() {
+    private final SynchronousQueue<Object> handoff = new SynchronousQueue<>();
+    private final Thread reader;
+    private boolean ended;
+
+    ChunkPipeline(DocSource source, int chunkSize) {
+        reader = Thread.ofVirtual().name("triage-cli-reader").start(() -> read(source, chunkSize, handoff));
     }
 
-    /** @param progress told when the run fails, so the error starts on a line of its own */
-    static void run(DocSource source, int chunkSize, Progress progress, ChunkHandler handler) throws Exception {
-        SynchronousQueue<Object> handoff = new SynchronousQueue<>();
-        Thread reader = Thread.ofVirtual().name("triage-cli-reader").start(() -> read(source, chunkSize, handoff));
-        try {
-            while (true) {
-                Object item = handoff.take();
-                if (item == END) {
-                    return;
-                }
-                if (item instanceof Failed failed) {
-                    throw failed.error();
-                }
-                @SuppressWarnings("unchecked")
-                List<DocSource.Doc> chunk = (List<DocSource.Doc>) item;
-                handler.accept(chunk);
-            }
-        } catch (Exception | Error e) {
-            progress.abandon();
-            throw e;
-        } finally {
-            reader.interrupt();
-            reader.join(1000);
+    /** The next chunk in file order, null at the end; a bad line (fail mode) throws after the chunk before it. */
+    List<DocSource.Doc> next() throws InterruptedException {
+        if (ended) {
+            return null;
         }
+        Object item = handoff.take();
+        if (item == END) {
+            ended = true;
+            return null;
+        }
+        if (item instanceof Failed failed) {
+            ended = true;
+            throw failed.error();
+        }
+        @SuppressWarnings("unchecked")
+        List<DocSource.Doc> chunk = (List<DocSource.Doc>) item;
+        return chunk;
+    }
+
+    /** Stops the reader (the consumer may have stopped early, on its own failure). */
+    @Override
+    public void close() throws InterruptedException {
+        reader.interrupt();
+        reader.join(1000);
     }
 
     /** Hands over full chunks; a bad line (fail mode) comes after the documents read before it. */

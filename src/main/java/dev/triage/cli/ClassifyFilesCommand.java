@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -102,24 +103,29 @@ public class ClassifyFilesCommand extends EngineCommand {
     private long classifyAll(ClassificationRequest request, Stack loaded, Progress shown, Path file)
             throws Exception {
         try (DocSource source = new DocSource(in, false, onBadLine, message -> shown.message(name() + ": " + message));
-                Writer writer = open(file)) {
-            long[] count = { 0 };
-            ChunkPipeline.run(source, chunk, shown, docs -> {
-                List<String> texts = docs.stream().map(DocSource.Doc::text).toList();
-                List<Classification> results = service.classify(request.withTexts(texts), loaded).results();
+                Writer writer = open(file); ChunkPipeline chunks = new ChunkPipeline(source, chunk)) {
+            List<List<DocSource.Doc>> current = new ArrayList<>(List.of(List.of()));
+            long count = service.classifyInOrder(request, loaded, () -> {
+                List<DocSource.Doc> docs = chunks.next();
+                current.set(0, docs);
+                return docs == null ? null : docs.stream().map(DocSource.Doc::text).toList();
+            }, results -> {
+                List<DocSource.Doc> docs = current.getFirst();
                 StringBuilder lines = new StringBuilder(docs.size() * 96);
                 for (int i = 0; i < docs.size(); i++) {
                     lines.append(line(docs.get(i), results.get(i))).append('\n');
                 }
                 writer.write(lines.toString());
-                count[0] += docs.size();
                 shown.skipped(source.skipped());
                 shown.add(docs.size());
             });
             writer.flush();
             shown.skipped(source.skipped());
             shown.finish();
-            return count[0];
+            return count;
+        } catch (Exception | Error e) {
+            shown.abandon(); // the error starts on a line of its own
+            throw e;
         }
     }
 

@@ -177,19 +177,26 @@ public class EvalCommand extends EngineCommand {
         EvalReport report = new EvalReport(labelNames);
         Progress shown = new Progress(err(), name(), OptionalLong.of(kept), progress);
         try (DocSource source = new DocSource(in, true, DocSource.OnBadLine.SKIP, message -> {
-        })) {
-            ChunkPipeline.run(source, chunk, shown, docs -> {
-                List<DocSource.Doc> scored = docs.stream().filter(d -> goldOf.apply(d.label()) != null).toList();
-                if (scored.isEmpty()) {
-                    return;
+        }); ChunkPipeline chunks = new ChunkPipeline(source, chunk)) {
+            List<List<DocSource.Doc>> current = new ArrayList<>(List.of(List.of()));
+            service.classifyInOrder(request, loaded, () -> {
+                List<DocSource.Doc> scored = List.of();
+                List<DocSource.Doc> docs;
+                while (scored.isEmpty() && (docs = chunks.next()) != null) {
+                    scored = docs.stream().filter(d -> goldOf.apply(d.label()) != null).toList();
                 }
-                List<Classification> results = service.classify(
-                        request.withTexts(scored.stream().map(DocSource.Doc::text).toList()), loaded).results();
+                current.set(0, scored);
+                return scored.isEmpty() ? null : scored.stream().map(DocSource.Doc::text).toList();
+            }, results -> {
+                List<DocSource.Doc> scored = current.getFirst();
                 for (int i = 0; i < scored.size(); i++) {
                     report.add(goldOf.apply(scored.get(i).label()), labelNames.indexOf(results.get(i).top()));
                 }
                 shown.add(scored.size());
             });
+        } catch (Exception | Error e) {
+            shown.abandon(); // the error starts on a line of its own
+            throw e;
         }
         shown.finish();
         return report;

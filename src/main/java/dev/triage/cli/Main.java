@@ -17,7 +17,8 @@ public final class Main {
 
     /**
      * Settings for a command-line run, unless given explicitly (-D): no HTTP listener, so a server already on
-     * the port is no clash; logs on stderr, since stdout carries the results; no readiness delay at exit.
+     * the port is no clash; logs on stderr as plain text (the server's are JSON in prod), since stdout carries
+     * the results; no readiness delay at exit.
      */
     static final Map<String, String> CLI_PROPERTIES = cliProperties();
 
@@ -47,6 +48,7 @@ public final class Main {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("quarkus.http.host-enabled", "false");
         properties.put("quarkus.log.console.stderr", "true");
+        properties.put("quarkus.log.console.json.enabled", "false");
         properties.put("quarkus.shutdown.delay", "0s");
         // Quarkus' start/stop INFO lines are noise before --help or a command's output; warnings still show.
         properties.put("quarkus.log.category.\"io.quarkus\".level", "WARN");

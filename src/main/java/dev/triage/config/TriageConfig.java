@@ -106,6 +106,17 @@ public interface TriageConfig {
         /** Micro-batches that may wait for a worker; a request that does not fit is refused with 503. */
         @WithDefault("4096")
         int queueCapacity();
+
+        /**
+         * Which queued micro-batch a free worker takes: fair = each request in turn, a new one first, so a small
+         * request is not stuck behind a big batch; fifo = requests in arrival order, each to its end.
+         */
+        @WithDefault("fair")
+        Scheduling scheduling();
+
+        enum Scheduling {
+            FAIR, FIFO
+        }
     }
 
     interface Batch {

@@ -1,6 +1,7 @@
 package dev.triage.service;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,7 @@ import dev.triage.batch.DeadlineExceededException;
 import dev.triage.batch.InferenceFailedException;
 import dev.triage.config.TriageConfig;
 import dev.triage.pool.PoolSaturatedException;
+import dev.triage.scoring.Classification;
 import dev.triage.scoring.ClassifyCommand;
 
 /**
@@ -22,6 +24,11 @@ public class ClassificationService {
 
     /** Seconds a caller is told to wait while the model loads. */
     static final int LOADING_RETRY_AFTER = 5;
+    /**
+     * Texts per streamed chunk, per worker: the first lines come after about this many texts' work, and the
+     * workers idle only at each chunk's last micro-batches.
+     */
+    static final int STREAM_CHUNK_PER_WORKER = 16;
 
     @Inject
     Engine engine;
@@ -49,6 +56,62 @@ public class ClassificationService {
     /** On the given stack, unbounded (the command line paces itself; bench runs pools of other sizes). */
     public ClassifyResponse classify(ClassificationRequest request, Stack stack) {
         return score(command(request, stack), stack);
+    }
+
+    /** The next chunk of texts, in input order; null at the end. */
+    @FunctionalInterface
+    public interface TextChunks {
+        List<String> next() throws Exception;
+    }
+
+    /** Told each chunk's results, in input order, as soon as the chunk is done. */
+    @FunctionalInterface
+    public interface ResultSink {
+        void accept(List<Classification> results) throws Exception;
+    }
+
+    /**
+     * Chunk after chunk, in input order: each chunk's results go to {@code sink} as soon as that chunk, and so
+     * every text before it, is done. The command line's {@code classify} (chunks of a file) and NDJSON
+     * streaming (chunks of a request) both come through here; it counts as one request in the metrics.
+     *
+     * @return how many texts were classified
+     */
+    public long classifyInOrder(ClassificationRequest request, Stack stack, TextChunks chunks, ResultSink sink)
+            throws Exception {
+        long start = System.nanoTime();
+        long count = 0;
+        List<String> texts;
+        while ((texts = chunks.next()) != null) {
+            ClassifyCommand command = command(request.withTexts(texts), stack);
+            sink.accept(onPool(() -> stack.scorer().classify(command)));
+            count += texts.size();
+        }
+        metrics.recordRequest((int) Math.min(count, Integer.MAX_VALUE), Duration.ofNanos(System.nanoTime() - start));
+        return count;
+    }
+
+    /**
+     * {@link #classifyInOrder} for a served request: the same rules, limits and admission as {@link #classify}
+     * for the whole request, then its texts in chunks of
+     * {@link #STREAM_CHUNK_PER_WORKER} per worker.
+     */
+    public void classifyStreaming(ClassificationRequest request, ResultSink sink) throws Exception {
+        Stack stack = serving();
+        ClassifyCommand whole = command(request, stack);
+        int chunkSize = STREAM_CHUNK_PER_WORKER * stack.pool().size();
+        List<String> texts = request.texts();
+        int[] next = { 0 };
+        try (Admission.Ticket ticket = admit(stack, whole)) {
+            classifyInOrder(request, stack, () -> {
+                if (next[0] >= texts.size()) {
+                    return null;
+                }
+                int from = next[0];
+                next[0] = Math.min(texts.size(), from + chunkSize);
+                return texts.subList(from, next[0]);
+            }, sink);
+        }
     }
 
     private ClassifyResponse score(ClassifyCommand command, Stack stack) {
@@ -93,7 +156,9 @@ public class ClassificationService {
             throw new TriageException(TriageException.Kind.OVERLOADED, null, "overloaded: " + e.getMessage(),
                     e.retryAfterSeconds());
         } catch (DeadlineExceededException e) {
-            metrics.recordRejection("deadline");
+            if (!Thread.currentThread().isInterrupted()) {
+                metrics.recordRejection("deadline"); // interrupted: the caller is gone (a closed connection, a signal)
+            }
             throw new TriageException(TriageException.Kind.DEADLINE, null, e.getMessage(), 1);
         } catch (InferenceFailedException e) {
             throw new TriageException(TriageException.Kind.MODEL_FAILURE, null, e.getMessage(), null);

@@ -17,6 +17,7 @@ import dev.triage.model.OnnxModel;
 import dev.triage.model.TextTokenizer;
 import dev.triage.model.WorkDir;
 import dev.triage.pool.InferencePool;
+import dev.triage.pool.Scheduling;
 import dev.triage.scoring.CachingScorer;
 import dev.triage.scoring.CatchAll;
 import dev.triage.scoring.CatchAllDefaults;
@@ -87,7 +88,8 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
     }
 
     private static InferencePool newPool(OnnxModel model, TriageConfig config, int workers) {
-        return new InferencePool(workers, config.pool().queueCapacity(), model::run);
+        return new InferencePool(workers, config.pool().queueCapacity(),
+                Scheduling.valueOf(config.pool().scheduling().name()), model::run);
     }
 
     /** The model's own scorer: NLI pairs, or sentence vectors (which also serve the embedding routes). */

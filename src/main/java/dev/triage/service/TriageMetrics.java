@@ -96,5 +96,6 @@ public class TriageMetrics {
 
     void recordTokens(int count) {
         tokens.record(count);
+        RequestTrace.addTokens(count);
     }
 }

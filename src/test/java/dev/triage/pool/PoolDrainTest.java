@@ -52,6 +52,59 @@ class PoolDrainTest {
         }
     }
 
+    /**
+     * Fair scheduling interleaves requests; a drain that kept the first micro-batches of each would answer every
+     * request 503 after running most of it. The drain serves in arrival order: the first request completes whole.
+     */
+    @Test
+    void aDrainUnderFairSchedulingCompletesWholeRequestsInArrivalOrder() throws Exception {
+        try (InferencePool pool = new InferencePool(1, 1000, Scheduling.FAIR, (rows, scratch) -> {
+            Thread.sleep(50);
+            return new float[rows.size()][1];
+        })) {
+            for (int i = 0; i < 5; i++) {
+                pool.submitAll(List.of(List.of(ROW))).get(0).get(5, TimeUnit.SECONDS); // the speed is measured
+            }
+            List<CompletableFuture<float[][]>> first = pool.submitAll(Collections.nCopies(20, List.of(ROW)));
+            List<CompletableFuture<float[][]>> second = pool.submitAll(Collections.nCopies(40, List.of(ROW)));
+            // 0.8 x 2 s at 50 ms each: ~32 fit, the first request's 20 and a part of the second.
+            pool.drainWithin(Duration.ofSeconds(2));
+            for (CompletableFuture<float[][]> batch : first) {
+                assertEquals(1, batch.get(5, TimeUnit.SECONDS).length);
+            }
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> second.getLast().get(5,
+                    TimeUnit.SECONDS));
+            assertTrue(refused.getCause() instanceof PoolSaturatedException, refused.toString());
+            assertEquals(0, pool.queued());
+        }
+    }
+
+    /**
+     * One run the machine stalled (a busy shared host) must not make the drain refuse work that fits: a moving
+     * average after a 1 s stall planned ~200 ms a micro-batch and refused nearly everything below.
+     */
+    @Test
+    void oneStalledRunDoesNotMakeTheDrainRefuseWorkThatFits() throws Exception {
+        CountDownLatch stall = new CountDownLatch(1);
+        try (InferencePool pool = new InferencePool(1, 1000, (rows, scratch) -> {
+            Thread.sleep(stall.getCount() > 0 && rows.get(0).ids()[0] == 1 ? 1000 : 5);
+            return new float[rows.size()][1];
+        })) {
+            for (int i = 0; i < 20; i++) {
+                pool.submitAll(List.of(List.of(ROW))).get(0).get(5, TimeUnit.SECONDS);
+            }
+            Encoded stalled = new Encoded(new long[] { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+                    new long[16]);
+            pool.submitAll(List.of(List.of(stalled))).get(0).get(5, TimeUnit.SECONDS);
+            stall.countDown();
+            List<CompletableFuture<float[][]>> queued = pool.submitAll(Collections.nCopies(50, List.of(ROW)));
+            pool.drainWithin(Duration.ofSeconds(1)); // 50 x 5 ms fit in 0.8 s with room to spare
+            for (CompletableFuture<float[][]> batch : queued) {
+                assertEquals(1, batch.get(5, TimeUnit.SECONDS).length);
+            }
+        }
+    }
+
     @Test
     void closingTheGateWaitsForTheRunningCallAndRefusesNewOnes() throws Exception {
         NativeUseGate gate = new NativeUseGate("session");

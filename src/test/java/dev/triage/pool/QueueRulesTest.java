@@ -66,7 +66,8 @@ class QueueRulesTest {
     @Test
     void aRequestThatWouldOverflowTheQueueIsRefusedWholeWithARetryHint() throws Exception {
         HeldModel model = new HeldModel();
-        try (InferencePool pool = new InferencePool(1, 4, model)) {
+        // FIFO: the order asserted below is arrival order (fair scheduling's own order is FairSchedulingTest's).
+        try (InferencePool pool = new InferencePool(1, 4, Scheduling.FIFO, model)) {
             List<CompletableFuture<float[][]>> first = pool.submitAll(batches(3, 0));
             model.started.await(); // the worker holds batch 0; 2 wait
             assertEquals(2, pool.queued());

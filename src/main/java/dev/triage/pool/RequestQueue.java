@@ -1,0 +1,300 @@
+package dev.triage.pool;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+import dev.triage.model.Encoded;
+
+/**
+ * The micro-batches waiting for a worker, kept per request. {@link Scheduling#FAIR}: a request that has not
+ * had a turn yet is served next (arrival order among those), then requests take one micro-batch each in turn,
+ * so a one-text request waits about one micro-batch whatever a big batch left queued. {@link Scheduling#FIFO}:
+ * requests in arrival order, each to its end. A cancelled micro-batch leaves the queue (and its count) at once.
+ */
+final class RequestQueue {
+
+    /** One micro-batch of one request; {@code queued} is guarded by the queue's lock. */
+    static final class Task {
+        final List<Encoded> rows;
+        /** Padded tokens the micro-batch costs (rows x longest row). */
+        final long cells;
+        final CompletableFuture<float[][]> result = new CompletableFuture<>();
+        private final Request request;
+        private boolean queued = true;
+
+        private Task(List<Encoded> rows, Request request) {
+            this.rows = rows;
+            this.cells = cells(rows);
+            this.request = request;
+        }
+    }
+
+    /** A request's micro-batches in the order they should run, and how many of them still wait. */
+    private static final class Request {
+        final ArrayDeque<Task> tasks = new ArrayDeque<>();
+        /** Arrival order. */
+        long number;
+        int waiting;
+    }
+
+    private volatile Scheduling scheduling;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    /** Requests that have not been served yet, oldest first. */
+    private final ArrayDeque<Request> arrivals = new ArrayDeque<>();
+    /** Requests served at least once that still wait; the head goes next. */
+    private final ArrayDeque<Request> turns = new ArrayDeque<>();
+    private long arrived;
+    private int size;
+    private long queuedCells;
+    /** Micro-batches taken by a worker and not yet {@link #finished}. */
+    private int running;
+    private boolean closed;
+
+    RequestQueue(Scheduling scheduling) {
+        this.scheduling = scheduling;
+    }
+
+    static long cells(List<Encoded> rows) {
+        int longest = 0;
+        for (Encoded row : rows) {
+            longest = Math.max(longest, row.length());
+        }
+        return (long) longest * rows.size();
+    }
+
+    int size() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Padded tokens of the micro-batches waiting. */
+    long queuedCells() {
+        lock.lock();
+        try {
+            return queuedCells;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues one request's micro-batches together; a cancelled future takes its micro-batch out. */
+    List<CompletableFuture<float[][]>> add(List<List<Encoded>> batches) {
+        Request request = new Request();
+        List<Task> tasks = new ArrayList<>(batches.size());
+        List<CompletableFuture<float[][]>> futures = new ArrayList<>(batches.size());
+        long cells = 0;
+        for (List<Encoded> rows : batches) {
+            Task task = new Task(rows, request);
+            // Before the task is queued: once it is, a worker may already be taking it.
+            task.result.whenComplete((result, failure) -> {
+                if (failure instanceof CancellationException) {
+                    withdraw(task);
+                }
+            });
+            tasks.add(task);
+            futures.add(task.result);
+            cells += task.cells;
+        }
+        lock.lock();
+        try {
+            request.number = arrived++;
+            request.tasks.addAll(tasks);
+            request.waiting = tasks.size();
+            size += request.waiting;
+            queuedCells += cells;
+            if (request.waiting > 0) {
+                arrivals.add(request);
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        return futures;
+    }
+
+    /**
+     * The next micro-batch to run, waiting while none is queued; the caller reports it {@link #finished()}.
+     *
+     * @return null once {@link #close()} was called and nothing is left
+     */
+    Task take() throws InterruptedException {
+        lock.lock();
+        try {
+            while (size == 0) {
+                if (closed) {
+                    return null;
+                }
+                changed.await();
+            }
+            Request request = next();
+            Task task = request.tasks.poll();
+            while (!task.queued) {
+                task = request.tasks.poll(); // withdrawn ones are still in the deque; waiting > 0 says one is live
+            }
+            unqueue(task);
+            if (request.waiting > 0) {
+                if (scheduling == Scheduling.FIFO) {
+                    turns.addFirst(request);
+                } else {
+                    turns.addLast(request);
+                }
+            }
+            running++;
+            return task;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A taken micro-batch is done (run, failed or skipped). */
+    void finished() {
+        lock.lock();
+        try {
+            running--;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until nothing is queued or running, at most until {@code deadlineNanos} (System.nanoTime()). */
+    void awaitIdle(long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left;
+            while ((size > 0 || running > 0) && (left = deadlineNanos - System.nanoTime()) > 0) {
+                changed.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** FIFO: the request at the head of {@code turns} (its only one) until it is done. */
+    private Request next() {
+        if (scheduling == Scheduling.FIFO) {
+            return turns.isEmpty() ? arrivals.poll() : turns.poll();
+        }
+        return arrivals.isEmpty() ? turns.poll() : arrivals.poll();
+    }
+
+    /**
+     * From now on requests are served in arrival order, each to its end: when not all can finish (a drain
+     * budget), whole requests complete rather than every request a part and none its answer.
+     */
+    void serveInArrivalOrder() {
+        lock.lock();
+        try {
+            if (scheduling == Scheduling.FIFO) {
+                return;
+            }
+            scheduling = Scheduling.FIFO;
+            List<Request> all = new ArrayList<>(turns);
+            all.addAll(arrivals);
+            all.sort(Comparator.comparingLong(request -> request.number));
+            turns.clear();
+            arrivals.clear();
+            arrivals.addAll(all);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes out, in the order they would run, the micro-batches beyond the first {@code keepCells} padded
+     * tokens; the caller fails them.
+     */
+    List<Task> removeBeyond(double keepCells) {
+        lock.lock();
+        try {
+            List<Task> removed = new ArrayList<>();
+            double ahead = 0;
+            for (Request request : serviceOrder()) {
+                for (Task task : request.tasks) {
+                    if (task.queued && (ahead += task.cells) > keepCells) {
+                        unqueue(task);
+                        removed.add(task);
+                    }
+                }
+            }
+            dropEmpty();
+            return removed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes out everything still queued; the caller fails it. */
+    List<Task> removeAll() {
+        return removeBeyond(-1);
+    }
+
+    private List<Request> serviceOrder() {
+        List<Request> order = new ArrayList<>(arrivals.size() + turns.size());
+        if (scheduling == Scheduling.FIFO) {
+            order.addAll(turns);
+            order.addAll(arrivals);
+        } else {
+            order.addAll(arrivals);
+            order.addAll(turns);
+        }
+        return order;
+    }
+
+    private void dropEmpty() {
+        Predicate<Request> empty = request -> request.waiting == 0;
+        arrivals.removeIf(empty);
+        turns.removeIf(empty);
+        changed.signalAll();
+    }
+
+    /** No more work comes; {@link #take} returns null once the queue is empty. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void unqueue(Task task) {
+        task.queued = false;
+        size--;
+        queuedCells -= task.cells;
+        task.request.waiting--;
+    }
+
+    private void withdraw(Task task) {
+        lock.lock();
+        try {
+            if (!task.queued) {
+                return;
+            }
+            unqueue(task);
+            Request request = task.request;
+            if (request.waiting == 0) {
+                request.tasks.clear();
+                if (!arrivals.remove(request)) {
+                    turns.remove(request);
+                }
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}

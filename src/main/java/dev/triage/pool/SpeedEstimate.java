@@ -1,0 +1,35 @@
+package dev.triage.pool;
+
+import java.util.Arrays;
+
+/**
+ * Nanoseconds per padded token of one worker: the median of the last runs. A mean (or a moving average) follows
+ * one run the scheduler stalled for a second on a busy machine, and a shutdown planned on it would refuse work
+ * that fits easily; the median does not.
+ */
+final class SpeedEstimate {
+
+    private static final int WINDOW = 64;
+
+    private final double[] recent = new double[WINDOW];
+    private int count;
+    private int next;
+
+    synchronized void record(long nanos, long cells) {
+        if (cells > 0) {
+            recent[next] = (double) nanos / cells;
+            next = (next + 1) % WINDOW;
+            count = Math.min(count + 1, WINDOW);
+        }
+    }
+
+    /** @return the median of the recorded runs, 0 before any */
+    synchronized double nanosPerCell() {
+        if (count == 0) {
+            return 0;
+        }
+        double[] sorted = Arrays.copyOf(recent, count);
+        Arrays.sort(sorted);
+        return count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
+    }
+}
