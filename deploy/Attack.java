@@ -41,10 +41,12 @@ public class Attack {
         base = "http://127.0.0.1:" + port;
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-
-        if (!"skip".equals(System.getenv("ATTACK_TINY"))) { // ATTACK_TINY=skip: the rest, while parsing cannot bound it
-            phase("1 x 16 MiB body of one-character strings", () -> send("tiny", tinyStrings(), 1));
+        if (args.length > 4 && args[3].equals("steady")) {
+            SteadyLoad.run(Integer.parseInt(args[4]), Path.of(args[5]));
+            return;
         }
+
+        phase("1 x 16 MiB body of one-character strings", () -> send("tiny", tinyStrings(), 1));
         phase("32 concurrent valid requests at the body limit (160 x 100,000 chars)",
                 () -> send("body-limit", texts(160, 100_000), 32));
         phase("32 concurrent requests of 2,048 texts x 8,000 chars", () -> send("max-texts", texts(2048, 8_000), 32));
@@ -209,6 +211,64 @@ public class Attack {
 
     static byte[] small(String text) {
         return ("{\"texts\":[\"" + text + "\"],\"labels\":[\"motorcycles\",\"baseball\"]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Steady load (deploy/attack.sh --steady MINUTES): RSS over time, to see whether it levels off. */
+    static final class SteadyLoad {
+        static final int CLIENTS = Integer.parseInt(System.getenv().getOrDefault("ATTACK_CLIENTS", "32"));
+        static final int TEXTS_PER_REQUEST = 16;
+
+        static void run(int minutes, Path posts) throws Exception {
+            List<String> texts = new ArrayList<>();
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    new java.util.zip.GZIPInputStream(Files.newInputStream(posts)), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    // the raw JSON string value, still escaped: {"id": ..., "text": "...", "label": ...}
+                    texts.add(line.substring(line.indexOf("\"text\": ") + 8, line.lastIndexOf(", \"label\": ")));
+                }
+            }
+            long end = System.nanoTime() + minutes * 60_000_000_000L;
+            AtomicInteger sent = new AtomicInteger();
+            List<CompletableFuture<Void>> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                int client = c;
+                clients.add(CompletableFuture.runAsync(() -> {
+                    for (int i = client; System.nanoTime() < end && alive(); i += CLIENTS) {
+                        int from = (i * TEXTS_PER_REQUEST) % (texts.size() - TEXTS_PER_REQUEST);
+                        byte[] body = ("{\"labels\":[\"motorcycles\",\"baseball\"],\"texts\":["
+                                + String.join(",", texts.subList(from, from + TEXTS_PER_REQUEST)) + "]}")
+                                .getBytes(StandardCharsets.UTF_8);
+                        try {
+                            post("steady", body);
+                            sent.incrementAndGet();
+                        } catch (Exception e) {
+                            failures.add("steady: no answer (" + e + ")");
+                        }
+                    }
+                }, VIRTUAL));
+            }
+            long start = System.nanoTime();
+            long atTwo = -1;
+            System.out.printf("steady load: %d clients x %d posts per request for %d min%n", CLIENTS,
+                    TEXTS_PER_REQUEST, minutes);
+            while (System.nanoTime() < end && alive()) {
+                Thread.sleep(30_000);
+                double min = (System.nanoTime() - start) / 60e9;
+                long rss = rssMib("VmRSS");
+                if (atTwo < 0 && min >= 2) {
+                    atTwo = rss;
+                }
+                System.out.printf("  %5.1f min: RSS %d MiB, %d requests answered, load average %s%n", min, rss,
+                        sent.get(), Files.readString(Path.of("/proc/loadavg")).strip());
+            }
+            CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
+            long last = rssMib("VmRSS");
+            System.out.println("replies by status: " + new TreeMap<>(tally));
+            System.out.printf("RSS after 2 min %d MiB, at the end (%d min) %d MiB: %+.1f%%; peak RSS (VmHWM) %d MiB%n",
+                    atTwo, minutes, last, 100.0 * (last - atTwo) / atTwo, rssMib("VmHWM"));
+            System.out.println(failures.isEmpty() ? "ALL CHECKS PASSED" : "FAILURES:\n  " + String.join("\n  ", failures));
+            System.exit(failures.isEmpty() ? 0 : 1);
+        }
     }
 
     static void count(String kind, String status) {

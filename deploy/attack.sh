@@ -5,10 +5,17 @@
 # Checks: the process stays up; every reply is 200, a 4xx or 503 + Retry-After; the normal request afterwards
 # succeeds; the server closes stalled uploads within triage.http.body-timeout (+10 s slack). Prints peak RSS.
 # Loopback only; at most ~10 minutes. A benchmark-class load: run it under flock /tmp/triage-bench.lock.
-#   deploy/attack.sh [PORT]        (default 18089; work dir target/attack-work; ATTACK_TINY=skip skips the first)
+#   deploy/attack.sh [PORT]        (default 18089; work dir target/attack-work)
+#   deploy/attack.sh --steady MINUTES [PORT]   instead: steady load (ATTACK_CLIENTS=32 clients x 16 tutorial posts a
+#                                  request) for MINUTES, RSS every 30 s, after 2 min vs at the end, and the peak
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/java-home.sh"
+mode=()
+if [ "${1:-}" = --steady ]; then
+  mode=(steady "${2:?--steady MINUTES}" "$here/../src/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl.gz")
+  shift 2
+fi
 port=${1:-18089}
 body_timeout=${TRIAGE_HTTP_BODY_TIMEOUT:-30s}
 log="$here/../target/attack-server.log"
@@ -24,7 +31,7 @@ for _ in $(seq 1 600); do
 done
 echo "server pid $server on 127.0.0.1:$port (log: $log)"
 status=0
-"$JAVA_HOME/bin/java" -Xmx1g "$here/Attack.java" "$port" "$server" "${body_timeout%s}" || status=$?
+"$JAVA_HOME/bin/java" -Xmx1g "$here/Attack.java" "$port" "$server" "${body_timeout%s}" "${mode[@]}" || status=$?
 if ! kill -0 "$server" 2>/dev/null; then
   echo "server is DOWN; last log lines:"; tail -5 "$log"; status=1
 fi

@@ -45,6 +45,9 @@ final class JsonRoute {
             byte[] body = ctx.body() == null || ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
             executor.execute(() -> {
                 try {
+                    if (body != null) {
+                        Utf8Check.require(body, null, "request body");
+                    }
                     reply(ctx.response(), answer.apply(body));
                 } catch (RuntimeException e) {
                     shape.reply(ctx, e);

@@ -95,7 +95,9 @@ public class RequestGuard {
         boolean binary = request.headers().names().stream().anyMatch(RequestGuard::isCeHeader);
         if (binary) {
             binaryMode(request, contentType, empty);
-            BodyScan.check(body.getBytes(), "", config.limits());
+            byte[] data = body.getBytes();
+            Utf8Check.require(data, "data", "CloudEvent data");
+            BodyScan.check(data, "", config.limits());
             return;
         }
         if (!contentType.equals("application/json")) {
@@ -107,7 +109,9 @@ public class RequestGuard {
             throw TriageException.badInput(null,
                     "request body is empty: expected {\"texts\": [...], \"labels\": [...]}");
         }
-        BodyScan.check(body.getBytes(), "", config.limits());
+        byte[] bytes = body.getBytes();
+        Utf8Check.require(bytes, null, "request body");
+        BodyScan.check(bytes, "", config.limits());
     }
 
     private void binaryMode(HttpServerRequest request, String contentType, boolean empty) {
@@ -135,10 +139,12 @@ public class RequestGuard {
             throw TriageException.badInput(null, "structured CloudEvent is empty: expected a JSON object with "
                     + "specversion, id, source, type and data");
         }
-        BodyScan.check(body.getBytes(), "data", config.limits());
+        byte[] bytes = body.getBytes();
+        Utf8Check.require(bytes, null, "structured CloudEvent");
+        BodyScan.check(bytes, "data", config.limits());
         JsonNode event;
         try {
-            event = JSON.readTree(body.getBytes());
+            event = JSON.readTree(bytes);
         } catch (IOException e) {
             throw TriageException.badInput(null, "structured CloudEvent is not valid JSON: " + ErrorReplies.jsonProblem(e));
         }

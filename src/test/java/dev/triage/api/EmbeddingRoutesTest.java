@@ -134,6 +134,13 @@ class EmbeddingRoutesTest {
                 .statusCode(400).body("error.param", equalTo("model"));
         given().get("/v1/embeddings").then().statusCode(405).header("Allow", "POST")
                 .body("error.type", equalTo("invalid_request_error"));
+        // an overlong '/' (c0 af), which Jackson alone would decode
+        byte[] overlong = "{\"model\": \"m\", \"input\": \"a..b\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        overlong[overlong.length - 4] = (byte) 0xc0;
+        overlong[overlong.length - 3] = (byte) 0xaf;
+        given().contentType(ContentType.JSON).body(overlong).post("/v1/embeddings").then().statusCode(400)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.message", containsString("not valid UTF-8"));
     }
 
     @Test

@@ -225,6 +225,12 @@ class MalformedRequestsTest {
                 "surrogate");
         plain("label lone low surrogate", "{\"texts\":[\"x\"],\"labels\":[\"b\",\"\\udc00a\"]}", 400, "labels[1]",
                 "surrogate");
+        plain("label description lone surrogate", "{\"texts\":[\"x\"],\"labels\":[\"a\",{\"name\":\"b\","
+                + "\"description\":\"bikes \\ud800\"}]}", 400, "labels[1].description", "surrogate");
+        plain("label example lone surrogate", "{\"texts\":[\"x\"],\"labels\":[\"a\",{\"name\":\"b\","
+                + "\"examples\":[\"ok\",\"\\udc00 no\"]}]}", 400, "labels[1].examples[1]", "surrogate");
+        plain("key given twice in a label object", "{\"texts\":[\"x\"],\"labels\":[\"a\",{\"name\":\"b\","
+                + "\"name\":\"c\"}]}", 400, null, "duplicate field 'name'");
         plain("template lone surrogate", "{\"texts\":[\"x\"],\"labels\":[\"a\"],\"hypothesisTemplate\":"
                 + "\"About {} \\ud83d\"}", 400, "hypothesisTemplate", "surrogate");
         plain("template without placeholder", "{\"texts\":[\"x\"],\"labels\":[\"a\"],\"hypothesisTemplate\":"
@@ -281,6 +287,15 @@ class MalformedRequestsTest {
                 NO_FIELD, "nesting depth");
         plain("number of 2000 digits", "{\"texts\":[\"x\"],\"labels\":[\"a\"],\"multiLabel\":" + "9".repeat(2000)
                 + "}", 400, NO_FIELD, "not valid JSON");
+        // 16 MiB of one-character texts (or of empty arrays): refused at the first item past max-texts, as it streams.
+        StringBuilder tiny = new StringBuilder(16 << 20).append("{\"labels\":[\"a\",\"b\"],\"texts\":[\"a\"");
+        StringBuilder empty = new StringBuilder(16 << 20).append("{\"labels\":[\"a\",\"b\"],\"texts\":[[]");
+        while (tiny.length() < (16 << 20) - 16) {
+            tiny.append(",\"a\"");
+            empty.append(",[]");
+        }
+        plain("16 MiB of one-character texts", tiny.append("]}").toString(), 400, "texts", "the limit is");
+        plain("16 MiB of empty arrays as texts", empty.append("]}").toString(), 400, "texts", "the limit is");
         // 17 MB, over quarkus.http.limits.max-body-size=16M.
         String huge = "{\"texts\":[\"" + "x".repeat(17 * 1024 * 1024) + "\"],\"labels\":[\"a\",\"b\"]}";
         plain("17 MB body", huge, 413, NO_FIELD, "too large");
@@ -297,6 +312,10 @@ class MalformedRequestsTest {
         bad.put("4-byte sequence cut", bytes(0xf0, 0x9f, 0x98));
         bad.put("encoded surrogate", bytes(0xed, 0xa0, 0x80));
         bad.put("5-byte form", bytes(0xf8, 0x88, 0x80, 0x80, 0x80));
+        bad.put("overlong '/' c0 af", bytes(0xc0, 0xaf));
+        bad.put("overlong '\"' c0 a2", bytes(0xc0, 0xa2));
+        bad.put("overlong 3-byte '/' e0 80 af", bytes(0xe0, 0x80, 0xaf));
+        bad.put("overlong 4-byte f0 80 80 af", bytes(0xf0, 0x80, 0x80, 0xaf));
         bad.put("lead then ASCII", bytes(0xe2, 0x41, 0x41));
         for (Map.Entry<String, byte[]> b : bad.entrySet()) {
             add("bad UTF-8 in text: " + b.getKey(), "/classify", JSON_TYPE,
@@ -310,6 +329,15 @@ class MalformedRequestsTest {
                 concat(utf8("{\"te"), bytes(0xff), utf8("xts\":[\"abc\"],\"labels\":[\"a\"]}")), 400, NO_FIELD, "UTF-8");
         add("bad UTF-8 between tokens", "/classify", JSON_TYPE,
                 concat(utf8("{\"texts\":[\"abc\"],"), bytes(0xc0), utf8("\"labels\":[\"a\"]}")), 400, NO_FIELD, null);
+        for (String route : List.of("/embed", "/zero-shot")) { // /v1/embeddings: EmbeddingRoutesTest (its shape)
+            add("overlong UTF-8 to " + route, route, JSON_TYPE, concat(utf8("{\"inputs\":[\"a"), bytes(0xc0, 0xaf),
+                    utf8("\"]}")), 400, null, "UTF-8");
+        }
+        String event = json(event());
+        int text = event.indexOf(MOTORBIKE);
+        add("overlong UTF-8 in a structured CloudEvent", "/", Map.of("Content-Type", "application/cloudevents+json"),
+                concat(utf8(event.substring(0, text)), bytes(0xc0, 0xaf), utf8(event.substring(text))), 400, NO_FIELD,
+                "UTF-8");
         add("bad UTF-8 in binary CloudEvent data", "/", binaryHeaders(),
                 concat(utf8("{\"texts\":[\""), bytes(0xff), utf8("\"],\"labels\":[\"a\"]}")), 400, "data", "UTF-8");
     }
