@@ -43,7 +43,8 @@ class OpenApiDriftTest {
     private static final Set<Kind> EMBEDDING = plus(WITH_TOO_LARGE, Kind.WRONG_MODEL);
 
     static final Map<String, Route> ROUTES = Map.of(
-            "/classify", new Route(ClassifyRequest.Body.class, ClassifyResponse.class, ErrorShape.TRIAGE, EVERY_REQUEST),
+            "/classify", new Route(ClassifyRequest.Body.class, ClassifyResponse.class, ErrorShape.TRIAGE,
+                    EVERY_REQUEST),
             "/", new Route(ClassifyRequest.Body.class, ClassifyResponse.class, ErrorShape.TRIAGE, EVERY_REQUEST),
             "/zero-shot", new Route(HfZeroShotRequest.class, HfZeroShotRoute.Answer.class, ErrorShape.TRIAGE,
                     WITH_TOO_LARGE),
