@@ -34,7 +34,7 @@ server=
 trap 'rm -rf "$tmp"; [ -n "$server" ] && kill "$server" 2>/dev/null || true' EXIT
 # A snapshot of the build, run as deploy/triage runs it: a rebuild meanwhile does not change what is measured.
 mkdir -p "$tmp/deploy" "$tmp/target"
-cp deploy/triage deploy/java-home.sh "$tmp/deploy/"
+cp deploy/triage deploy/java-home.sh deploy/jvm.options "$tmp/deploy/"
 cp -r target/quarkus-app "$tmp/target/"
 
 start_server() { # $1 = fair|fifo
