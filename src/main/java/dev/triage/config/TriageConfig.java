@@ -103,9 +103,12 @@ public interface TriageConfig {
         @WithDefault("0")
         int workers();
 
-        /** Micro-batches that may wait for a worker; a request that does not fit is refused with 503. */
-        @WithDefault("4096")
-        int queueCapacity();
+        /**
+         * Padded tokens that may wait for a worker (every queued micro-batch, few-shot example texts included); a
+         * request that does not fit is refused with 503. 0 = twice the admission work bound.
+         */
+        @WithDefault("0")
+        long queueTokens();
 
         /**
          * Which queued micro-batch a free worker takes: fair = each request in turn, a new one first, so a small

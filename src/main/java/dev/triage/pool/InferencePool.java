@@ -32,7 +32,8 @@ public final class InferencePool implements AutoCloseable {
     private static final int SHUTDOWN_RETRY_AFTER_SECONDS = 2;
 
     private final RequestQueue queue;
-    private final int capacity;
+    /** Padded tokens that may wait. */
+    private final long capacity;
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicLong ran = new AtomicLong();
@@ -40,16 +41,17 @@ public final class InferencePool implements AutoCloseable {
     private volatile boolean accepting = true;
     private final SpeedEstimate speed = new SpeedEstimate();
 
-    public InferencePool(int size, int queueCapacity, Inference inference) {
-        this(size, queueCapacity, Scheduling.FAIR, inference);
+    /** @param queueTokens padded tokens (rows x longest row of each micro-batch) that may wait for a worker */
+    public InferencePool(int size, long queueTokens, Inference inference) {
+        this(size, queueTokens, Scheduling.FAIR, inference);
     }
 
-    public InferencePool(int size, int queueCapacity, Scheduling scheduling, Inference inference) {
+    public InferencePool(int size, long queueTokens, Scheduling scheduling, Inference inference) {
         if (size < 1) {
             throw new IllegalArgumentException("pool size must be >= 1, was " + size);
         }
         this.queue = new RequestQueue(scheduling);
-        this.capacity = Math.max(queueCapacity, 1);
+        this.capacity = Math.max(queueTokens, 1);
         this.inference = inference;
         for (int i = 0; i < size; i++) {
             Thread worker = Thread.ofPlatform().name("triage-worker-" + i).daemon(true).unstarted(this::work);
@@ -76,9 +78,9 @@ public final class InferencePool implements AutoCloseable {
     }
 
     /**
-     * Enqueues all of a request's micro-batches, or none of them. A request is taken when it fits in the
-     * capacity, or when nothing waits at all: any request the limits allow can run, and the queue never holds
-     * more than the capacity plus one request.
+     * Enqueues all of a request's micro-batches, or none of them. The bound counts work, padded tokens, not
+     * micro-batches: a request is taken when its tokens fit beside those waiting, or when nothing waits at all
+     * (any request the limits allow can run), so the queue never holds more than the bound plus one request.
      *
      * @throws PoolSaturatedException when the queue has no room for all of them, or the pool is shutting down
      */
@@ -86,10 +88,15 @@ public final class InferencePool implements AutoCloseable {
         if (!accepting) {
             throw new PoolSaturatedException("shutting down: no new work is taken", 1);
         }
-        int waiting = queue.size();
-        if (waiting > 0 && waiting + batches.size() > capacity) {
-            throw new PoolSaturatedException("inference queue is full (" + waiting + " micro-batches waiting, "
-                    + "request needs " + batches.size() + ")", retryAfterSeconds());
+        long waiting = queue.queuedCells();
+        long needs = 0;
+        for (List<Encoded> rows : batches) {
+            needs += RequestQueue.cells(rows);
+        }
+        if (queue.size() > 0 && waiting + needs > capacity) {
+            throw new PoolSaturatedException("inference queue is full: " + waiting + " padded tokens are waiting, "
+                    + "this request needs " + needs + "; the bound is " + capacity + " (triage.pool.queue-tokens)",
+                    retryAfterSeconds(waiting));
         }
         return queue.add(batches);
     }
@@ -100,9 +107,9 @@ public final class InferencePool implements AutoCloseable {
         return perCell <= 0 ? 1 : (int) Math.ceil(tokens * perCell / workers.size() / 1e9);
     }
 
-    /** A rough wait: the work ahead, at a guessed 20 ms per micro-batch per worker, at least a second. */
-    private int retryAfterSeconds() {
-        return Math.max(1, (int) Math.ceil(queue.size() * 0.02 / workers.size()));
+    /** The work ahead at the measured speed, between 1 and 60 seconds. */
+    private int retryAfterSeconds(long waiting) {
+        return Math.max(1, Math.min(60, secondsFor(waiting)));
     }
 
     private void work() {

@@ -88,8 +88,18 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
     }
 
     private static InferencePool newPool(OnnxModel model, TriageConfig config, int workers) {
-        return new InferencePool(workers, config.pool().queueCapacity(),
+        return new InferencePool(workers, queueTokens(config, workers),
                 Scheduling.valueOf(config.pool().scheduling().name()), model::run);
+    }
+
+    /** triage.pool.queue-tokens, or twice the admission work bound: padding and label texts come on top of it. */
+    static long queueTokens(TriageConfig config, int workers) {
+        if (config.pool().queueTokens() > 0) {
+            return config.pool().queueTokens();
+        }
+        long admitted = config.admission().maxWorkTokens() > 0 ? config.admission().maxWorkTokens()
+                : AdmissionEstimate.TOKENS_PER_WORKER * workers;
+        return 2 * admitted;
     }
 
     /** The model's own scorer: NLI pairs, or sentence vectors (which also serve the embedding routes). */

@@ -84,7 +84,7 @@ class FairSchedulingTest {
     @Test
     void aSmallRequestQueuedBehindABigOneCompletesFirst() throws Exception {
         HeldModel model = new HeldModel(true);
-        try (InferencePool pool = new InferencePool(1, 10_000, Scheduling.FAIR, model);
+        try (InferencePool pool = new InferencePool(1, 1_000_000, Scheduling.FAIR, model);
                 ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<float[][]> big = requests.submit(() -> runner(pool).run(rows(0, BIG)));
             model.firstRunning.await();
@@ -109,7 +109,7 @@ class FairSchedulingTest {
     @Test
     void twoBigRequestsTakeTurnsAndANewOneGoesFirst() throws Exception {
         HeldModel model = new HeldModel(false);
-        try (InferencePool pool = new InferencePool(1, 10_000, Scheduling.FAIR, model)) {
+        try (InferencePool pool = new InferencePool(1, 1_000_000, Scheduling.FAIR, model)) {
             List<CompletableFuture<float[][]>> first = pool.submitAll(batches(0, 4));
             model.firstRunning.await();
             List<CompletableFuture<float[][]>> second = pool.submitAll(batches(10, 4));
@@ -124,7 +124,7 @@ class FairSchedulingTest {
     @Test
     void fifoServesRequestsInArrivalOrder() throws Exception {
         HeldModel model = new HeldModel(false);
-        try (InferencePool pool = new InferencePool(1, 10_000, Scheduling.FIFO, model)) {
+        try (InferencePool pool = new InferencePool(1, 1_000_000, Scheduling.FIFO, model)) {
             List<CompletableFuture<float[][]>> big = pool.submitAll(batches(0, BIG));
             model.firstRunning.await();
             List<CompletableFuture<float[][]>> small = pool.submitAll(batches(SMALL_ID, 1));
@@ -137,7 +137,7 @@ class FairSchedulingTest {
     @Test
     void aCancelledRequestLeavesTheQueueAtOnce() throws Exception {
         HeldModel model = new HeldModel(false);
-        try (InferencePool pool = new InferencePool(1, 10_000, Scheduling.FAIR, model)) {
+        try (InferencePool pool = new InferencePool(1, 1_000_000, Scheduling.FAIR, model)) {
             List<CompletableFuture<float[][]>> first = pool.submitAll(batches(0, 5));
             model.firstRunning.await();
             List<CompletableFuture<float[][]>> dropped = pool.submitAll(batches(10, 50));
@@ -159,7 +159,7 @@ class FairSchedulingTest {
             }
             return out;
         };
-        try (InferencePool pool = new InferencePool(2, 100_000, Scheduling.FAIR, echo);
+        try (InferencePool pool = new InferencePool(2, 1_000_000, Scheduling.FAIR, echo);
                 ExecutorService clients = Executors.newFixedThreadPool(8)) {
             List<Future<?>> done = new ArrayList<>();
             for (int c = 0; c < 8; c++) {

@@ -18,8 +18,9 @@ import dev.triage.model.Encoded;
 
 /**
  * The pool's admission rules with a fake model function (no application, no model): a request that finds the
- * queue empty always runs, one that would overflow it is refused whole with a retry hint, and the pool takes
- * work again as soon as the queue drains.
+ * queue empty always runs, one that would overflow it is refused whole with a retry hint naming the bound, the
+ * bound counts padded tokens (not micro-batches), and the pool takes work again as soon as the queue drains.
+ * Each row here is 2 tokens, so a bound of 8 tokens holds 4 one-row micro-batches.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class QueueRulesTest {
@@ -54,7 +55,7 @@ class QueueRulesTest {
     @Test
     void aRequestThatFindsTheQueueEmptyRunsEvenIfLargerThanTheCapacity() throws Exception {
         HeldModel model = new HeldModel();
-        try (InferencePool pool = new InferencePool(1, 4, model)) {
+        try (InferencePool pool = new InferencePool(1, 8, model)) {
             List<CompletableFuture<float[][]>> futures = pool.submitAll(batches(10, 0));
             model.release.countDown();
             for (int i = 0; i < futures.size(); i++) {
@@ -67,7 +68,7 @@ class QueueRulesTest {
     void aRequestThatWouldOverflowTheQueueIsRefusedWholeWithARetryHint() throws Exception {
         HeldModel model = new HeldModel();
         // FIFO: the order asserted below is arrival order (fair scheduling's own order is FairSchedulingTest's).
-        try (InferencePool pool = new InferencePool(1, 4, Scheduling.FIFO, model)) {
+        try (InferencePool pool = new InferencePool(1, 8, Scheduling.FIFO, model)) {
             List<CompletableFuture<float[][]>> first = pool.submitAll(batches(3, 0));
             model.started.await(); // the worker holds batch 0; 2 wait
             assertEquals(2, pool.queued());
@@ -77,6 +78,7 @@ class QueueRulesTest {
             PoolSaturatedException refused = assertThrows(PoolSaturatedException.class,
                     () -> pool.submitAll(batches(1, 200)));
             assertTrue(refused.getMessage().contains("queue is full"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("triage.pool.queue-tokens"), refused.getMessage());
             assertTrue(refused.retryAfterSeconds() >= 1, "Retry-After " + refused.retryAfterSeconds());
             assertEquals(4, pool.queued(), "a refused request leaves nothing in the queue");
 
@@ -96,10 +98,39 @@ class QueueRulesTest {
     }
 
     @Test
+    void theBoundCountsTokensNotMicroBatches() throws Exception {
+        HeldModel model = new HeldModel();
+        try (InferencePool pool = new InferencePool(1, 100, Scheduling.FIFO, model)) {
+            pool.submitAll(batches(1, 0));
+            model.started.await(); // the worker holds it; nothing waits
+            List<CompletableFuture<float[][]>> longOne = pool.submitAll(List.of(List.of(row(900, 80))));
+            assertEquals(1, pool.queued());
+            // One micro-batch of 30 tokens does not fit beside the 80 waiting ...
+            PoolSaturatedException refused = assertThrows(PoolSaturatedException.class,
+                    () -> pool.submitAll(List.of(List.of(row(901, 30)))));
+            assertTrue(refused.getMessage().contains("80 padded tokens are waiting"), refused.getMessage());
+            // ... ten micro-batches of 2 tokens do.
+            List<CompletableFuture<float[][]>> small = pool.submitAll(batches(10, 100));
+            assertEquals(11, pool.queued());
+            model.release.countDown();
+            longOne.getFirst().get(10, TimeUnit.SECONDS);
+            for (CompletableFuture<float[][]> f : small) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static Encoded row(long id, int tokens) {
+        long[] ids = new long[tokens];
+        ids[0] = id;
+        return new Encoded(ids, new long[tokens]);
+    }
+
+    @Test
     void aDrainingPoolTakesNoNewWork() {
         HeldModel model = new HeldModel();
         model.release.countDown();
-        try (InferencePool pool = new InferencePool(2, 4, model)) {
+        try (InferencePool pool = new InferencePool(2, 8, model)) {
             pool.drainWithin(java.time.Duration.ofSeconds(1));
             PoolSaturatedException refused = assertThrows(PoolSaturatedException.class,
                     () -> pool.submitAll(batches(1, 0)));

@@ -41,7 +41,7 @@ class DeadlineTest {
             }
             return out;
         };
-        try (InferencePool pool = new InferencePool(1, 1000, slow)) {
+        try (InferencePool pool = new InferencePool(1, 1_000_000, slow)) {
             // One sequence per micro-batch: 40 batches = 2 s of work against a 200 ms deadline.
             BatchRunner runner = new BatchRunner(pool, new MicroBatcher(1, 4096), Duration.ofMillis(200), n -> {
             });

@@ -26,8 +26,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * One worker and room for 4 waiting micro-batches: of 8 simultaneous 200-text requests, the one that finds the
- * queue empty runs, those that arrive while it waits get 503 + Retry-After + a JSON error saying overloaded;
+ * One worker and room for 64 waiting tokens (a few micro-batches): of 8 simultaneous 200-text requests, the one
+ * that finds the queue empty runs, those that arrive while it waits get 503 + Retry-After + a JSON error saying overloaded;
  * afterwards a normal request succeeds. The JVM's resident memory is printed and bounded.
  */
 @QuarkusTest
@@ -37,7 +37,7 @@ class OverloadTest {
     public static class OneWorkerSmallQueue implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("triage.pool.workers", "1", "triage.pool.queue-capacity", "4");
+            return Map.of("triage.pool.workers", "1", "triage.pool.queue-tokens", "64");
         }
     }
 
@@ -95,12 +95,17 @@ class OverloadTest {
                 assertTrue(error.path("error").asText().contains("overloaded"), error.toString());
             }
             long rssAfter = RawHttp.rssMib();
-            System.out.printf("[reliability] overload: %d concurrent requests x %d texts on 1 worker, queue capacity "
-                    + "4: %d answered 200, %d answered 503 + Retry-After, in %.1f s; test JVM RSS %d MiB before, "
+            System.out.printf("[reliability] overload: %d concurrent requests x %d texts on 1 worker, queue bound "
+                    + "64 tokens: %d answered 200, %d answered 503 + Retry-After, in %.1f s; test JVM RSS %d MiB before, "
                     + "%d MiB after%n", REQUESTS, TEXTS, ok, overloaded, (System.nanoTime() - start) / 1e9,
                     rssBefore, rssAfter);
             assertTrue(ok >= 1, "the request that found the queue empty must run");
             assertTrue(overloaded >= 1, "some requests must be refused while the queue is full");
+            String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
+            java.util.regex.Matcher queue = java.util.regex.Pattern
+                    .compile("(?m)^triage_requests_rejected_total\\{reason=\"queue\"\\} ([0-9.]+)").matcher(metrics);
+            assertTrue(queue.find() && Double.parseDouble(queue.group(1)) >= overloaded,
+                    "the rejection counter did not count the queue's refusals:\n" + metrics);
             assertTrue(rssAfter - rssBefore < RSS_GROWTH_LIMIT_MIB, "RSS grew " + rssBefore + " -> " + rssAfter
                     + " MiB");
         } finally {

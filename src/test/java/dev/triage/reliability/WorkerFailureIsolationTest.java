@@ -72,7 +72,7 @@ class WorkerFailureIsolationTest {
     @Test
     void aThrowingTaskFailsOnlyItsOwnFutureAndEveryWorkerGoesOn() throws Exception {
         Set<String> threads = ConcurrentHashMap.newKeySet();
-        try (InferencePool pool = new InferencePool(WORKERS, 1000, doubling(threads))) {
+        try (InferencePool pool = new InferencePool(WORKERS, 1_000_000, doubling(threads))) {
             List<List<Encoded>> batches = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 long id = i == 37 ? POISON : i == 71 ? POISON - 1 : i;
@@ -102,7 +102,7 @@ class WorkerFailureIsolationTest {
 
     @Test
     void throughTheBatchRunnerOnlyTheRequestWithThePoisonRowFails() {
-        try (InferencePool pool = new InferencePool(WORKERS, 1000, doubling(ConcurrentHashMap.newKeySet()))) {
+        try (InferencePool pool = new InferencePool(WORKERS, 1_000_000, doubling(ConcurrentHashMap.newKeySet()))) {
             BatchRunner runner = new BatchRunner(pool, new MicroBatcher(4, 4096), Duration.ofSeconds(30), n -> {
             });
             List<Encoded> poisoned = List.of(row(1), row(POISON), row(3));

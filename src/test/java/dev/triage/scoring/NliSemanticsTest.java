@@ -47,7 +47,7 @@ class NliSemanticsTest {
             ModelSpec spec = ModelLocator.fromDirectory(dir, Optional.empty(), OptionalInt.empty());
             OnnxModel model = OnnxModel.open(spec);
             TextTokenizer tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), true);
-            InferencePool pool = new InferencePool(2, 1024, model::run);
+            InferencePool pool = new InferencePool(2, 1_000_000, model::run);
             BatchRunner runner = new BatchRunner(pool, new MicroBatcher(4, 4096), Duration.ofSeconds(60), t -> {
             });
             return new Opened(model, tokenizer, pool, new NliScorer(tokenizer, runner, model.nliLabels().orElseThrow()));
