@@ -41,7 +41,8 @@ start_server() { # $1 = fair|fifo
   # A generous deadline: the comparison is about order of service, not about FIFO timing big requests out. The
   # admission work bound is lifted: by default one 2,048-text request already holds more than it, so every
   # small request beside it would be answered 503 (issue 18's admission), whatever the scheduling.
-  TRIAGE_POOL_SCHEDULING=$1 TRIAGE_BATCH_DEADLINE=600s TRIAGE_ADMISSION_MAX_WORK_TOKENS=1000000000 QUARKUS_HTTP_PORT=$port TRIAGE_MODEL_WORK_DIR=target/triage-work-bench \
+  TRIAGE_POOL_SCHEDULING=$1 TRIAGE_BATCH_DEADLINE=600s QUARKUS_HTTP_IDLE_TIMEOUT=720s \
+    TRIAGE_ADMISSION_MAX_WORK_TOKENS=1000000000 QUARKUS_HTTP_PORT=$port TRIAGE_MODEL_WORK_DIR=target/triage-work-bench \
     "$tmp/deploy/triage" >"$tmp/server.log" 2>&1 &
   server=$! # deploy/triage execs the JVM: this is its pid
   until curl -sf "localhost:$port/q/health/ready" >/dev/null; do
