@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,6 +15,8 @@ import jakarta.enterprise.context.Dependent;
 
 import dev.triage.config.TriageConfig;
 import dev.triage.pool.InferencePool;
+import dev.triage.scoring.LabelSpec;
+import dev.triage.scoring.LongText;
 import dev.triage.service.ClassificationRequest;
 import dev.triage.service.Stack;
 import io.quarkus.arc.Unremovable;
@@ -61,7 +62,7 @@ public class BenchCommand extends EngineCommand {
     @Override
     public Integer call() throws Exception {
         List<String> labelNames = labels();
-        Optional<String> given = template();
+        List<String> given = template();
         checkOptions();
         List<String> texts = read();
         if (texts.isEmpty()) {
@@ -80,7 +81,8 @@ public class BenchCommand extends EngineCommand {
                 + "count %s", model(loaded), texts.size(), tokens, requestSize, repeat, repeat == 1 ? "" : "s",
                 counts));
 
-        ClassificationRequest all = ClassificationRequest.of(texts, labelNames, given, false);
+        ClassificationRequest all = new ClassificationRequest(texts, labelNames.stream().map(LabelSpec::plain).toList(),
+                given, false, LongText.TRUNCATE);
         List<BenchReport.Result> results = new ArrayList<>();
         for (int k : counts) {
             results.add(measure(loaded, all, k, tokens));

@@ -175,12 +175,11 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         return all;
     }
 
-    /** The texts a label's vector is made of, by cache key. */
+    /** The texts a label's vector is made of, by cache key: its hypotheses (one per template), description, examples. */
     private static Map<String, String> parts(LabelSpec label, ClassifyCommand command) {
         Map<String, String> parts = new LinkedHashMap<>();
-        String hypothesis = command.hypothesis(label.name());
-        parts.put("h:" + hypothesis, hypothesis);
-        label.description().ifPresent(d -> parts.put("h:" + d, d));
+        command.hypotheses(label.name()).forEach(hypothesis -> parts.put("h:" + hypothesis, hypothesis));
+        label.description().ifPresent(d -> parts.put("d:" + d, d));
         for (String example : label.examples()) {
             parts.put("e:" + Sha256.hex(example), example);
         }
@@ -190,6 +189,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
     /** @param parts the label's texts by cache key, as {@link #parts} gives them */
     private float[] prototype(Map<String, String> parts, Map<String, float[]> fresh) {
         List<float[]> hypothesis = new ArrayList<>();
+        List<float[]> description = new ArrayList<>();
         List<float[]> examples = new ArrayList<>();
         for (Map.Entry<String, String> part : parts.entrySet()) {
             String key = part.getKey();
@@ -200,9 +200,13 @@ public final class EmbeddingScorer implements ZeroShotScorer {
                 vector = runner.run(List.of(tokenizer.encode(text)))[0];
                 vectorCache.put(key, vector);
             }
-            (key.startsWith("e:") ? examples : hypothesis).add(vector);
+            (key.startsWith("e:") ? examples : key.startsWith("d:") ? description : hypothesis).add(vector);
         }
+        // the templates' ensemble first, so a description weighs as much as all templates together
         float[] named = hypothesis.size() == 1 ? hypothesis.get(0) : mean(hypothesis);
+        if (!description.isEmpty()) {
+            named = mean(List.of(named, description.get(0)));
+        }
         if (examples.isEmpty()) {
             return named;
         }
