@@ -17,8 +17,8 @@ public final class CatchAllDefaults {
     private static final Map<String, Double> MEASURED = Map.of(
             "all-minilm-l6-v2-q", 0.20,
             "all-minilm-l6-v2", 0.20,
-            "bge-small-en-v15-q", 0.625,
-            "bge-small-en-v15", 0.625);
+            "bge-small-en-v15-q", 0.20,
+            "bge-small-en-v15", 0.20);
 
     private CatchAllDefaults() {
     }
