@@ -35,10 +35,13 @@ NG_LABELS=$(tr ',' '\n' <<< "$NG_MAP" | cut -d= -f2 | paste -sd,)
 OVR_MAP='sci.space=space flight and NASA,rec.motorcycles=motorcycles,talk.politics.guns=guns'
 OVR_LABELS='space flight and NASA,motorcycles,guns'
 SENTIMENT_TEMPLATE='The sentiment of this review is {}.'   # chosen on a seeded half of SST-2 dev (ACCURACY.md)
+# Template ensembles (--template repeated), each the best of its kind on the train sample / SST-2 dev-a with MiniLM q8
+TOPIC_ENSEMBLE=(--template 'A post about {}.' --template 'This is a discussion of {}.')
+SENTIMENT_ENSEMBLE=(--template 'The sentiment of this review is {}.' --template 'The review is {}.')
 
 triage() { # model, then triage arguments
   local model=$1; shift
-  TRIAGE_MODEL_NAME=$model TRIAGE_MODEL_WORK_DIR=$PWD/$WORK/work TRIAGE_SCORING_TEXT_CACHE_SIZE=20000 TRIAGE_BATCH_DEADLINE=30m \
+  TRIAGE_MODEL_NAME=$model TRIAGE_MODEL_WORK_DIR=$PWD/$WORK/work TRIAGE_SCORING_TEXT_CACHE_SIZE=20000 TRIAGE_BATCH_DEADLINE=30m QUARKUS_HTTP_IDLE_TIMEOUT=2000s \
     "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx512m --enable-native-access=ALL-UNNAMED \
     -Dquarkus.log.level=WARN -jar "$APP/quarkus-run.jar" "$@"
 }
@@ -66,5 +69,10 @@ for model in "${MODELS[@]}"; do
   run 20ng-20class --in "$test20" --labels "$NG_LABELS" --label-map "$NG_MAP"
   run 20ng-one-vs-rest --in "$test20" --labels "$OVR_LABELS" --label-map "$OVR_MAP" --none-label other \
     --one-vs-rest --examples "$WORK/20ng-train-shuffled.jsonl" --examples-per-label 8
+  run 20ng-one-vs-rest-ensemble --in "$test20" --labels "$OVR_LABELS" --label-map "$OVR_MAP" --none-label other \
+    --one-vs-rest "${TOPIC_ENSEMBLE[@]}"
+  run 20ng-20class-ensemble --in "$test20" --labels "$NG_LABELS" --label-map "$NG_MAP" "${TOPIC_ENSEMBLE[@]}"
+  run sst2-dev-ensemble --in "$DATA/sst2/sst2-glue-dev.jsonl" --labels positive,negative --positive positive \
+    "${SENTIMENT_ENSEMBLE[@]}"
   echo "$test20" > "$out/20ng-input.txt"
 done

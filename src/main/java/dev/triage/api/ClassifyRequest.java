@@ -34,16 +34,17 @@ import dev.triage.service.TriageException;
 
 /**
  * The body of {@code POST /classify} and the data of a {@code triage.classify} event:
- * {@code {"texts": [...], "labels": [...], "hypothesisTemplate": "...", "multiLabel": false}}.
+ * {@code {"texts": [...], "labels": [...], "hypothesisTemplate": "...", "multiLabel": false}}, or
+ * {@code "hypothesisTemplates": [...]} for an ensemble.
  * HF's own names ({@code candidate_labels}, {@code hypothesis_template}, {@code multi_label}) are accepted
  * too. Unknown fields are rejected: a misspelt option would otherwise silently change the answer.
  */
 public final class ClassifyRequest {
 
     private static final Map<String, String> ALIASES = Map.of("candidate_labels", "labels", "hypothesis_template",
-            "hypothesisTemplate", "multi_label", "multiLabel");
-    private static final Set<String> FIELDS = Set.of("texts", "labels", "hypothesisTemplate", "multiLabel",
-            "longText");
+            "hypothesisTemplate", "hypothesis_templates", "hypothesisTemplates", "multi_label", "multiLabel");
+    private static final Set<String> FIELDS = Set.of("texts", "labels", "hypothesisTemplate", "hypothesisTemplates",
+            "multiLabel", "longText");
     private static final Set<String> LABEL_FIELDS = Set.of("name", "description", "examples", "none",
             "threshold");
     private static final ObjectReader READER = strictReader();
@@ -51,6 +52,7 @@ public final class ClassifyRequest {
     record Body(@JsonSetter(contentNulls = Nulls.FAIL) List<String> texts,
             @JsonAlias("candidate_labels") @JsonSetter(contentNulls = Nulls.FAIL) List<Label> labels,
             @JsonAlias("hypothesis_template") String hypothesisTemplate,
+            @JsonAlias("hypothesis_templates") @JsonSetter(contentNulls = Nulls.FAIL) List<String> hypothesisTemplates,
             @JsonAlias("multi_label") Boolean multiLabel, String longText) {
     }
 
@@ -84,10 +86,28 @@ public final class ClassifyRequest {
         }
         List<String> texts = strings("texts", bound.texts(), limits.maxTexts(), Integer.MAX_VALUE, false);
         List<LabelSpec> labels = labels(bound.labels(), limits);
+        List<String> templates = templates(bound);
+        return new ClassificationRequest(texts, labels, templates, Boolean.TRUE.equals(bound.multiLabel()),
+                longText(bound.longText()));
+    }
+
+    /** One template, or an ensemble of several; not both fields. */
+    private static List<String> templates(Body bound) {
+        if (bound.hypothesisTemplate() != null && bound.hypothesisTemplates() != null) {
+            throw TriageException.badInput("hypothesisTemplates", "give 'hypothesisTemplate' (one) or "
+                    + "'hypothesisTemplates' (an ensemble), not both");
+        }
+        if (bound.hypothesisTemplates() != null) {
+            if (bound.hypothesisTemplates().isEmpty()) {
+                throw TriageException.badInput("hypothesisTemplates", "'hypothesisTemplates' is empty; give at least "
+                        + "one, or leave it out for the default");
+            }
+            RequestRules.templates(bound.hypothesisTemplates());
+            return List.copyOf(bound.hypothesisTemplates());
+        }
         Optional<String> template = Optional.ofNullable(bound.hypothesisTemplate());
         template.ifPresent(RequestRules::template);
-        return new ClassificationRequest(texts, labels, template, Boolean.TRUE.equals(bound.multiLabel()),
-                longText(bound.longText()));
+        return template.stream().toList();
     }
 
     /** Jackson's aliases let the last of a field and its alias win silently; unknown names fail first. */
@@ -169,7 +189,7 @@ public final class ClassifyRequest {
         }
         String kind = kind(e.getProcessor() instanceof JsonParser p ? p.currentToken() : null);
         String expected = switch (field.endsWith("]") ? "element" : last == null ? "" : last) {
-            case "texts", "labels", "examples" -> "'" + field + "' must be an array of strings";
+            case "texts", "labels", "examples", "hypothesisTemplates" -> "'" + field + "' must be an array of strings";
             case "multiLabel" -> "must be true or false";
             case "longText" -> "must be \"truncate\" or \"chunk\"";
             default -> "must be a string";

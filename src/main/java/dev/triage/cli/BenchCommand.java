@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +16,8 @@ import jakarta.inject.Inject;
 
 import dev.triage.config.TriageConfig;
 import dev.triage.pool.InferencePool;
+import dev.triage.scoring.LabelSpec;
+import dev.triage.scoring.LongText;
 import dev.triage.service.ClassificationRequest;
 import dev.triage.service.EmbeddingService;
 import dev.triage.service.Stack;
@@ -75,7 +76,7 @@ public class BenchCommand extends EngineCommand {
     @Override
     public Integer call() throws Exception {
         List<String> labelNames = labels();
-        Optional<String> given = template();
+        List<String> given = template();
         checkOptions();
         List<String> texts = read();
         if (texts.isEmpty()) {
@@ -94,7 +95,8 @@ public class BenchCommand extends EngineCommand {
                 + "count %s", model(loaded), texts.size(), tokens, requestSize, repeat, repeat == 1 ? "" : "s",
                 counts));
 
-        ClassificationRequest all = ClassificationRequest.of(texts, labelNames, given, false);
+        ClassificationRequest all = new ClassificationRequest(texts, labelNames.stream().map(LabelSpec::plain).toList(),
+                given, false, LongText.TRUNCATE);
         List<BenchReport.Result> results = new ArrayList<>();
         for (int k : counts) {
             for (String task : tasks) {

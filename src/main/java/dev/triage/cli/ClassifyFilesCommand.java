@@ -65,7 +65,7 @@ public class ClassifyFilesCommand extends EngineCommand {
     public Integer call() throws Exception {
         List<String> labelNames = labels();
         List<LabelSpec> labelSpecs = withCatchAll(labelNames.stream().map(LabelSpec::plain).toList());
-        Optional<String> given = template();
+        List<String> given = template();
         checkChunk(chunk);
         checkWritable("--out", outFile);
         JsonlReader.requireReadable(in);

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Optional;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
@@ -52,8 +51,9 @@ abstract class EngineCommand implements Callable<Integer> {
     List<String> labels = new ArrayList<>();
 
     @Option(names = "--template", paramLabel = "TEMPLATE",
-            description = "Hypothesis template with {} where the label goes (default: the server's)")
-    String template;
+            description = "Hypothesis template with {} where the label goes (default: the server's); repeat it for "
+                    + "an ensemble (embedding models: each label's hypotheses averaged)")
+    List<String> templates = new ArrayList<>();
 
     @Option(names = "--none-label", paramLabel = "NAME",
             description = "Add a catch-all label NAME that wins when none of --labels matches (scored from how well "
@@ -111,11 +111,14 @@ abstract class EngineCommand implements Callable<Integer> {
         return List.copyOf(all);
     }
 
-    /** The template, checked by the service's rules, if one was given. */
-    Optional<String> template() {
-        Optional<String> given = Optional.ofNullable(template);
-        given.ifPresent(RequestRules::template);
-        return given;
+    /** The templates given (none: the server's default), checked by the service's rules. */
+    List<String> template() {
+        try {
+            RequestRules.templates(templates);
+        } catch (TriageException e) {
+            throw CliException.usage("--template: " + e.getMessage());
+        }
+        return List.copyOf(templates);
     }
 
     /** Documents per step must fit in one request. */
@@ -184,9 +187,10 @@ abstract class EngineCommand implements Callable<Integer> {
         return all;
     }
 
-    /** The template the service will use for this command's requests. */
+    /** The template(s) the service will use for this command's requests, joined by " | ". */
     String hypothesis(Stack loaded) {
-        return service.template(ClassificationRequest.of(List.of(), List.of(), template(), false), loaded);
+        return String.join(" | ", service.templates(new ClassificationRequest(List.of(), List.of(), template(), false,
+                LongText.TRUNCATE), loaded));
     }
 
     /** The model, its kind and the serving pool's size. */

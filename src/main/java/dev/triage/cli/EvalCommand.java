@@ -130,7 +130,7 @@ public class EvalCommand extends EngineCommand {
         if (positive != null && !realNames.contains(positive)) {
             throw CliException.usage("--positive: '" + positive + "' is not one of the labels " + realNames);
         }
-        Optional<String> given = template();
+        List<String> given = template();
         checkChunk(chunk);
         checkWritable("--json", json);
         Map<String, Integer> goldToIndex = GoldIndex.of(labelNames, labelMap);

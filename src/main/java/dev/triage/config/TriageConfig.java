@@ -149,8 +149,9 @@ public interface TriageConfig {
         double multiLabelThreshold();
 
         /**
-         * Embedding models: the cosine at which a catch-all label ("none": true) and the real labels are equally
-         * likely; default: the model's measured one (scoring.CatchAllDefaults).
+         * Embedding models: the cosine between a text and a label's direction away from the general topics
+         * (scoring.Background) at which a catch-all label ("none": true) and that label are equally likely;
+         * default: the model's measured one (scoring.CatchAllDefaults).
          */
         Optional<Double> noneThreshold();
 

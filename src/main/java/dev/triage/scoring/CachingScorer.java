@@ -20,7 +20,8 @@ public final class CachingScorer implements ZeroShotScorer {
         void lookedUp(boolean hit);
     }
 
-    private record Key(String text, List<LabelSpec> labels, String template, boolean multiLabel, LongText longText) {
+    private record Key(String text, List<LabelSpec> labels, List<String> templates, boolean multiLabel,
+            LongText longText) {
     }
 
     private final ZeroShotScorer scorer;
@@ -79,6 +80,6 @@ public final class CachingScorer implements ZeroShotScorer {
     }
 
     private static Key key(ClassifyCommand command, String text) {
-        return new Key(text, command.labels(), command.template(), command.multiLabel(), command.longText());
+        return new Key(text, command.labels(), command.templates(), command.multiLabel(), command.longText());
     }
 }

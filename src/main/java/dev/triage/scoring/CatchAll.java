@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The catch-all label, "none of the others": its score is the probability that no real label matches, from how
  * strongly the best one does, {@code P(none) = sigmoid((threshold - max strength) / temperature)}, where a
- * label's strength is its cosine (embedding models) or its entailment-minus-contradiction logit (NLI). The
+ * label's strength is the cosine between the text and the label's direction away from general topics (embedding
+ * models, {@link Background}) or its entailment-minus-contradiction logit (NLI). The
  * threshold is the strength at which a label is as likely present as not. Single-label: the real labels share
  * {@code 1 - P(none)} in the proportions the model gives them without the catch-all, so their ranking is unchanged.
  * Multi-label: each real label is {@code sigmoid((strength - threshold) / temperature)} with the same threshold,

@@ -91,7 +91,9 @@ public final class ChunkingScorer implements ZeroShotScorer {
         }
         int longestHypothesis = 0;
         for (String label : command.realLabels().stream().map(LabelSpec::name).toList()) {
-            longestHypothesis = Math.max(longestHypothesis, tokenizer.countTokens(command.hypothesis(label)));
+            for (String hypothesis : command.hypotheses(label)) {
+                longestHypothesis = Math.max(longestHypothesis, tokenizer.countTokens(hypothesis));
+            }
         }
         return Math.max(16, tokenizer.maxLength() - 3 - longestHypothesis);
     }

@@ -8,16 +8,31 @@ import java.util.Optional;
  *
  * @param texts the documents, in the order answers must come back
  * @param labels candidate labels, distinct by name; at most one of them a catch-all, and not only that one
- * @param template hypothesis with {@code {}} where the label goes
+ * @param templates hypotheses with {@code {}} where the label goes: one, or several whose vectors are averaged
+ *        (an ensemble; embedding models)
  * @param multiLabel independent per-label probabilities instead of one distribution over the labels
  * @param longText truncate or chunk texts longer than the model reads
  */
-public record ClassifyCommand(List<String> texts, List<LabelSpec> labels, String template, boolean multiLabel,
+public record ClassifyCommand(List<String> texts, List<LabelSpec> labels, List<String> templates, boolean multiLabel,
         LongText longText) {
 
-    /** Plain labels, truncation. */
+    public ClassifyCommand {
+        if (templates.isEmpty()) {
+            throw new IllegalArgumentException("a command needs a template");
+        }
+        templates = List.copyOf(templates);
+    }
+
+    /** One template. */
+    public ClassifyCommand(List<String> texts, List<LabelSpec> labels, String template, boolean multiLabel,
+            LongText longText) {
+        this(texts, labels, List.of(template), multiLabel, longText);
+    }
+
+    /** Plain labels, truncation, one template. */
     public ClassifyCommand(List<String> texts, List<String> labelNames, String template, boolean multiLabel) {
-        this(texts, labelNames.stream().map(LabelSpec::plain).toList(), template, multiLabel, LongText.TRUNCATE);
+        this(texts, labelNames.stream().map(LabelSpec::plain).toList(), List.of(template), multiLabel,
+                LongText.TRUNCATE);
     }
 
     public List<String> labelNames() {
@@ -33,11 +48,12 @@ public record ClassifyCommand(List<String> texts, List<LabelSpec> labels, String
         return labels.stream().filter(LabelSpec::none).findFirst();
     }
 
-    public String hypothesis(String label) {
-        return template.replace("{}", label);
+    /** The label in every template, in the templates' order. */
+    public List<String> hypotheses(String label) {
+        return templates.stream().map(t -> t.replace("{}", label)).toList();
     }
 
     public ClassifyCommand withTexts(List<String> newTexts, LongText mode) {
-        return new ClassifyCommand(newTexts, labels, template, multiLabel, mode);
+        return new ClassifyCommand(newTexts, labels, templates, multiLabel, mode);
     }
 }

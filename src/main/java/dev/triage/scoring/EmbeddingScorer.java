@@ -22,6 +22,9 @@ import dev.triage.model.Vectors;
  * A label's vector is its hypothesis vector (averaged with its description's, if it has one); a few-shot
  * label's is {@code normalise(hypothesisWeight * hypothesis + exampleWeight * normalise(mean(examples)))}.
  * Hypothesis and example vectors are cached across requests (bounded LRU; examples by content hash).
+ * <p>
+ * With a catch-all label, how strongly a label matches is the cosine between the text and the label's direction
+ * away from the general topics ({@link Background}); the real labels' distribution stays the softmax of cosines.
  */
 public final class EmbeddingScorer implements ZeroShotScorer {
 
@@ -92,23 +95,28 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         List<Classification> results = new ArrayList<>(embedded.texts().length);
         for (float[] text : embedded.texts()) {
             results.add(text == null ? blank(command) : Classification.ranked(command.labelNames(), score(text,
-                    embedded.labels(), command)));
+                    embedded, command)));
         }
         return results;
     }
 
+    /** With a catch-all, against the labels' directions away from the general topics; else plain cosines. */
     @Override
     public double[][] strengths(ClassifyCommand command) {
         RequestVectors embedded = vectors(command);
+        float[][] against = embedded.directions() != null ? embedded.directions() : embedded.labels();
         double[][] strengths = new double[embedded.texts().length][];
         for (int t = 0; t < strengths.length; t++) {
-            strengths[t] = embedded.texts()[t] == null ? null : cosines(embedded.texts()[t], embedded.labels());
+            strengths[t] = embedded.texts()[t] == null ? null : cosines(embedded.texts()[t], against);
         }
         return strengths;
     }
 
-    /** Text vectors (null for a blank text) and the real labels' vectors. */
-    private record RequestVectors(float[][] texts, float[][] labels) {
+    /**
+     * Text vectors (null for a blank text), the real labels' vectors and, with a catch-all, their directions away
+     * from the general topics (else null).
+     */
+    private record RequestVectors(float[][] texts, float[][] labels, float[][] directions) {
     }
 
     private RequestVectors vectors(ClassifyCommand command) {
@@ -116,7 +124,9 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         // Every vector this request needs that is not cached: label parts, then texts, in one pool run.
         Map<String, String> missing = new LinkedHashMap<>(); // cache key -> text to embed
         List<Map<String, String>> labelParts = command.realLabels().stream().map(l -> parts(l, command)).toList();
-        for (Map<String, String> parts : labelParts) {
+        List<Map<String, String>> backgroundParts = command.catchAll().isEmpty() ? List.of()
+                : Background.TOPICS.stream().map(topic -> parts(LabelSpec.plain(topic), command)).toList();
+        for (Map<String, String> parts : concat(labelParts, backgroundParts)) {
             for (Map.Entry<String, String> part : parts.entrySet()) {
                 if (vectorCache.getIfPresent(part.getKey()) == null) {
                     missing.put(part.getKey(), part.getValue());
@@ -142,9 +152,12 @@ public final class EmbeddingScorer implements ZeroShotScorer {
             known.put(key, vectors[row]);
             vectorCache.put(key, vectors[row++]);
         }
-        float[][] labelVectors = new float[labelParts.size()][];
-        for (int l = 0; l < labelVectors.length; l++) {
-            labelVectors[l] = prototype(labelParts.get(l), known);
+        float[][] labelVectors = labelParts.stream().map(parts -> prototype(parts, known)).toArray(float[][]::new);
+        float[][] directions = null;
+        if (!backgroundParts.isEmpty()) {
+            double[] centre = Background.centre(backgroundParts.stream().map(parts -> prototype(parts, known)).toList());
+            directions = java.util.Arrays.stream(labelVectors).map(l -> Background.direction(l, centre))
+                    .toArray(float[][]::new);
         }
         float[][] textVectors = new float[texts.size()][];
         for (int t = 0; t < texts.size(); t++) {
@@ -153,15 +166,20 @@ public final class EmbeddingScorer implements ZeroShotScorer {
                 textCache.put(Sha256.hex(texts.get(t)), textVectors[t]);
             }
         }
-        return new RequestVectors(textVectors, labelVectors);
+        return new RequestVectors(textVectors, labelVectors, directions);
     }
 
-    /** The texts a label's vector is made of, by cache key. */
+    private static <T> List<T> concat(List<T> first, List<T> second) {
+        List<T> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    /** The texts a label's vector is made of, by cache key: its hypotheses (one per template), description, examples. */
     private static Map<String, String> parts(LabelSpec label, ClassifyCommand command) {
         Map<String, String> parts = new LinkedHashMap<>();
-        String hypothesis = command.hypothesis(label.name());
-        parts.put("h:" + hypothesis, hypothesis);
-        label.description().ifPresent(d -> parts.put("h:" + d, d));
+        command.hypotheses(label.name()).forEach(hypothesis -> parts.put("h:" + hypothesis, hypothesis));
+        label.description().ifPresent(d -> parts.put("d:" + d, d));
         for (String example : label.examples()) {
             parts.put("e:" + Sha256.hex(example), example);
         }
@@ -171,6 +189,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
     /** @param parts the label's texts by cache key, as {@link #parts} gives them */
     private float[] prototype(Map<String, String> parts, Map<String, float[]> fresh) {
         List<float[]> hypothesis = new ArrayList<>();
+        List<float[]> description = new ArrayList<>();
         List<float[]> examples = new ArrayList<>();
         for (Map.Entry<String, String> part : parts.entrySet()) {
             String key = part.getKey();
@@ -181,9 +200,13 @@ public final class EmbeddingScorer implements ZeroShotScorer {
                 vector = runner.run(List.of(tokenizer.encode(text)))[0];
                 vectorCache.put(key, vector);
             }
-            (key.startsWith("e:") ? examples : hypothesis).add(vector);
+            (key.startsWith("e:") ? examples : key.startsWith("d:") ? description : hypothesis).add(vector);
         }
+        // the templates' ensemble first, so a description weighs as much as all templates together
         float[] named = hypothesis.size() == 1 ? hypothesis.get(0) : mean(hypothesis);
+        if (!description.isEmpty()) {
+            named = mean(List.of(named, description.get(0)));
+        }
         if (examples.isEmpty()) {
             return named;
         }
@@ -202,14 +225,15 @@ public final class EmbeddingScorer implements ZeroShotScorer {
                 : Classification.ranked(command.labelNames(), CatchAll.blank(command.labels()));
     }
 
-    /** Scores of every label of the command, the catch-all (if any) from the real labels' cosines. */
-    private double[] score(float[] text, float[][] labels, ClassifyCommand command) {
-        double[] cosines = cosines(text, labels);
+    /** Scores of every label of the command, the catch-all (if any) from the labels' directions. */
+    private double[] score(float[] text, RequestVectors embedded, ClassifyCommand command) {
+        double[] cosines = cosines(text, embedded.labels());
         if (command.catchAll().isEmpty()) {
             return score(cosines, command.multiLabel());
         }
-        return CatchAll.scores(command.labels(), cosines, ScoreMath.softmax(cosines, temperature),
-                catchAll.forLabel(command.catchAll().get()), command.multiLabel());
+        return CatchAll.scores(command.labels(), cosines(text, embedded.directions()),
+                ScoreMath.softmax(cosines, temperature), catchAll.forLabel(command.catchAll().get()),
+                command.multiLabel());
     }
 
     private static double[] cosines(float[] text, float[][] labels) {

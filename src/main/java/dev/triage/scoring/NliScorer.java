@@ -41,7 +41,7 @@ public final class NliScorer implements ZeroShotScorer {
     @Override
     public List<Classification> classify(ClassifyCommand command) {
         List<String> labels = command.realLabels().stream().map(LabelSpec::name).toList();
-        List<String> hypotheses = labels.stream().map(command::hypothesis).toList();
+        List<String> hypotheses = labels.stream().map(label -> hypothesis(command, label)).toList();
         List<Encoded> pairs = new ArrayList<>();
         for (String text : command.texts()) {
             if (!text.isBlank()) {
@@ -69,7 +69,7 @@ public final class NliScorer implements ZeroShotScorer {
 
     @Override
     public double[][] strengths(ClassifyCommand command) {
-        List<String> hypotheses = command.realLabels().stream().map(l -> command.hypothesis(l.name())).toList();
+        List<String> hypotheses = command.realLabels().stream().map(l -> hypothesis(command, l.name())).toList();
         List<Encoded> pairs = new ArrayList<>();
         for (String text : command.texts()) {
             if (!text.isBlank()) {
@@ -88,6 +88,14 @@ public final class NliScorer implements ZeroShotScorer {
             }
         }
         return strengths;
+    }
+
+    /** A pair per template would multiply the pairs; the service refuses ensembles for NLI models. */
+    private static String hypothesis(ClassifyCommand command, String label) {
+        if (command.templates().size() != 1) {
+            throw new IllegalArgumentException("NLI models take one template, not " + command.templates().size());
+        }
+        return command.hypotheses(label).get(0);
     }
 
     @Override

@@ -194,10 +194,12 @@ public class ClassificationService {
         return new RequestRules(config.limits());
     }
 
-    /** The template used when a request gives none: the configured default, else the model kind's. */
-    public String template(ClassificationRequest request, Stack stack) {
-        return request.hypothesisTemplate().or(() -> config.scoring().defaultTemplate())
-                .orElse(stack.scorer().defaultTemplate());
+    /** The request's templates or, when it gives none, the configured default, else the model kind's. */
+    public List<String> templates(ClassificationRequest request, Stack stack) {
+        if (!request.hypothesisTemplates().isEmpty()) {
+            return request.hypothesisTemplates();
+        }
+        return List.of(config.scoring().defaultTemplate().orElse(stack.scorer().defaultTemplate()));
     }
 
     private ClassifyCommand command(ClassificationRequest request, Stack stack) {
@@ -205,9 +207,13 @@ public class ClassificationService {
         rules.check(request);
         if (stack.nli()) {
             rules.pairs(request.texts().size(), request.labels().size());
+            if (request.hypothesisTemplates().size() > 1) {
+                throw TriageException.badInput("hypothesisTemplates", "template ensembles need an embedding model; "
+                        + "an NLI model reads one hypothesis per label");
+            }
         }
         ClassificationRequest cut = rules.cut(request);
-        return new ClassifyCommand(cut.texts(), cut.labels(), template(request, stack), cut.multiLabel(),
+        return new ClassifyCommand(cut.texts(), cut.labels(), templates(request, stack), cut.multiLabel(),
                 cut.longText());
     }
 }

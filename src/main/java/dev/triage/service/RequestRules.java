@@ -20,6 +20,8 @@ public final class RequestRules {
      * every text), so a huge one would cost memory out of all proportion to the body.
      */
     public static final int MAX_TEMPLATE_CHARS = 1000;
+    /** Templates of one ensemble: each multiplies the label (and catch-all background) vectors to embed. */
+    public static final int MAX_TEMPLATES = 16;
     public static final String UNPAIRED_SURROGATE =
             "contains an unpaired UTF-16 surrogate (e.g. \\ud800 alone), which is not a character";
 
@@ -33,7 +35,25 @@ public final class RequestRules {
     public void check(ClassificationRequest request) {
         count("texts", request.texts().size(), limits.maxTexts());
         labels(request.labels());
-        request.hypothesisTemplate().ifPresent(RequestRules::template);
+        templates(request.hypothesisTemplates());
+    }
+
+    /**
+     * An ensemble: at most {@value #MAX_TEMPLATES} distinct templates, each well formed (named as
+     * {@code hypothesisTemplates[i]}); one template is named {@code hypothesisTemplate}, as a request gives it.
+     */
+    public static void templates(List<String> templates) {
+        if (templates.size() == 1) {
+            template(templates.get(0));
+            return;
+        }
+        count("hypothesisTemplates", templates.size(), MAX_TEMPLATES, templates.isEmpty());
+        for (int i = 0; i < templates.size(); i++) {
+            template("hypothesisTemplates[" + i + "]", templates.get(i));
+        }
+        if (new HashSet<>(templates).size() < templates.size()) {
+            throw TriageException.badInput("hypothesisTemplates", "a template appears twice");
+        }
     }
 
     /** Labels: at least one, at most max-labels, named, distinct; few-shot parts within limits; catch-all rules. */
@@ -83,7 +103,10 @@ public final class RequestRules {
 
     /** A template is a sentence with {@code {}} where the label goes. */
     public static void template(String template) {
-        String field = "hypothesisTemplate";
+        template("hypothesisTemplate", template);
+    }
+
+    private static void template(String field, String template) {
         if (template.length() > MAX_TEMPLATE_CHARS) {
             throw TriageException.badInput(field, "has " + template.length() + " characters; the limit is "
                     + MAX_TEMPLATE_CHARS);
@@ -117,7 +140,7 @@ public final class RequestRules {
                 ? new LabelSpec(l.name(), l.description().map(this::cut), l.examples().stream().map(this::cut).toList())
                 : l).toList();
         return new ClassificationRequest(request.texts().stream().map(this::cut).toList(), labels,
-                request.hypothesisTemplate(), request.multiLabel(), request.longText());
+                request.hypothesisTemplates(), request.multiLabel(), request.longText());
     }
 
     /** An item count: at least one, at most {@code max}. */

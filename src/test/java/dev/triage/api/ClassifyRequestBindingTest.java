@@ -38,8 +38,26 @@ class ClassifyRequestBindingTest {
         ClassificationRequest hf = bind("{\"texts\":[\"t\"],\"candidate_labels\":[\"a\"],"
                 + "\"hypothesis_template\":\"{}!\",\"multi_label\":true,\"longText\":\"chunk\"}");
         assertEquals(own, hf);
-        assertEquals(Optional.of("{}!"), own.hypothesisTemplate());
+        assertEquals(List.of("{}!"), own.hypothesisTemplates());
         assertEquals(LongText.CHUNK, own.longText());
+    }
+
+    @Test
+    void anEnsembleOfTemplatesBindsUnderEitherNameAndNotBesideOneTemplate() throws Exception {
+        ClassificationRequest own = bind("{\"texts\":[\"t\"],\"labels\":[\"a\"],"
+                + "\"hypothesisTemplates\":[\"About {}.\",\"A post about {}.\"]}");
+        assertEquals(List.of("About {}.", "A post about {}."), own.hypothesisTemplates());
+        assertEquals(own, bind("{\"texts\":[\"t\"],\"labels\":[\"a\"],"
+                + "\"hypothesis_templates\":[\"About {}.\",\"A post about {}.\"]}"));
+        assertEquals(List.of(), bind("{\"texts\":[\"t\"],\"labels\":[\"a\"]}").hypothesisTemplates());
+        rejects("{\"texts\":[\"t\"],\"labels\":[\"a\"],\"hypothesisTemplate\":\"{}\",\"hypothesisTemplates\":[\"{}!\"]}",
+                "hypothesisTemplates", "not both");
+        rejects("{\"texts\":[\"t\"],\"labels\":[\"a\"],\"hypothesisTemplates\":[]}", "hypothesisTemplates",
+                "is empty");
+        rejects("{\"texts\":[\"t\"],\"labels\":[\"a\"],\"hypothesisTemplates\":\"{}\"}", "hypothesisTemplates",
+                "must be an array of strings");
+        rejects("{\"texts\":[\"t\"],\"labels\":[\"a\"],\"hypothesisTemplates\":[\"{}\",\"none\"]}",
+                "hypothesisTemplates[1]", "must contain {}");
     }
 
     @Test

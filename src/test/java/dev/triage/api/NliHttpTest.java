@@ -95,6 +95,15 @@ class NliHttpTest {
 
     /** An NLI model has no sentence vectors: both embedding routes say so in their client's shape. */
     @Test
+    void aTemplateEnsembleIsRefusedNamingWhy() {
+        TestSupport.awaitReady();
+        given().contentType(ContentType.JSON).body(Map.of("texts", List.of("x"), "labels", List.of("a", "b"),
+                "hypothesisTemplates", List.of("About {}.", "A post about {}."))).post("/classify").then()
+                .statusCode(400).body("field", equalTo("hypothesisTemplates"))
+                .body("error", org.hamcrest.Matchers.containsString("embedding model"));
+    }
+
+    @Test
     void embeddingRoutesNameTheReasonAnNliModelCannotAnswer() {
         TestSupport.awaitReady();
         given().contentType(ContentType.JSON).body(Map.of("inputs", "hello")).post("/embed").then()

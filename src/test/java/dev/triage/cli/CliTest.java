@@ -188,6 +188,10 @@ class CliTest {
                 "no placeholder");
         assertEquals(2, template.exitCode());
         assertTrue(template.getErrorOutput().contains("{}"), template.getErrorOutput());
+        LaunchResult twice = launcher.launch("classify", "--in", TUTORIAL, "--labels", LABELS, "--template",
+                "About {}.", "--template", "About {}.");
+        assertEquals(2, twice.exitCode());
+        assertTrue(twice.getErrorOutput().contains("--template: a template appears twice"), twice.getErrorOutput());
 
         LaunchResult version = launcher.launch("--version");
         assertEquals(0, version.exitCode());

@@ -86,6 +86,20 @@ class RequestRulesTest {
     }
 
     @Test
+    void anEnsembleHoldsDistinctWellFormedTemplatesUpToTheLimit() {
+        RequestRules.templates(List.of());
+        RequestRules.templates(List.of("A post about {}.", "This is a discussion of {}."));
+        rejects("hypothesisTemplate", "must contain {}", () -> RequestRules.templates(List.of("no placeholder")));
+        rejects("hypothesisTemplates[1]", "must contain {}",
+                () -> RequestRules.templates(List.of("About {}.", "no placeholder")));
+        rejects("hypothesisTemplates", "appears twice", () -> RequestRules.templates(List.of("{}.", "{}.")));
+        List<String> many = java.util.stream.IntStream.rangeClosed(0, RequestRules.MAX_TEMPLATES)
+                .mapToObj(i -> "Template " + i + " about {}.").toList();
+        rejects("hypothesisTemplates", "the limit is " + RequestRules.MAX_TEMPLATES,
+                () -> RequestRules.templates(many));
+    }
+
+    @Test
     void nliPairsAreTextsTimesLabels() {
         rules.pairs(2, 2);
         rejects("texts", "3 texts x 2 labels = 6 NLI pairs; the limit is 4", () -> rules.pairs(3, 2));
@@ -94,7 +108,7 @@ class RequestRulesTest {
     @Test
     void textsDescriptionsAndExamplesAreCutToMaxTextChars() {
         ClassificationRequest cut = rules.cut(new ClassificationRequest(List.of("abcdefgh", "ab"),
-                List.of(new LabelSpec("a", Optional.of("123456"), List.of("zyxwvu"))), Optional.empty(), false,
+                List.of(new LabelSpec("a", Optional.of("123456"), List.of("zyxwvu"))), List.of(), false,
                 LongText.TRUNCATE));
         assertEquals(List.of("abcde", "ab"), cut.texts());
         assertEquals(Optional.of("12345"), cut.labels().get(0).description());

@@ -1,0 +1,62 @@
+package dev.triage.scoring;
+
+import java.util.List;
+
+/**
+ * The catch-all's reference for embedding models: a fixed list of general topics, put through the request's
+ * template(s) and embedded like labels (cached with them). Their mean vector is where a hypothesis about "some
+ * topic" sits; a label's <em>direction</em> is its hypothesis vector minus that centre, scaled to unit length, and
+ * the catch-all compares each text with the directions: how much more the text is about this label than about
+ * topics in general. A raw cosine also measures how much the text looks like any templated sentence at all (short
+ * texts, lists, signatures), which one absolute threshold cannot tell apart from being on topic.
+ * <p>
+ * The list is part of the scoring: changing it moves every catch-all score and the models' default thresholds
+ * ({@link CatchAllDefaults}), so it is versioned, and thresholds are measured for one version.
+ */
+public final class Background {
+
+    /** Names the list below; bump it with any change to the list (and measure the thresholds again). */
+    public static final String VERSION = "general-topics-1";
+
+    /**
+     * 29 general content categories, after the tier 1 of the IAB Tech Lab content taxonomy (2.x), written down
+     * before any measurement; chosen over Wikipedia's main topic classifications and a list of content-free
+     * phrases on the 20 Newsgroups train split (deploy/ACCURACY.md).
+     */
+    public static final List<String> TOPICS = List.of("automotive", "books and literature", "business and finance",
+            "careers", "education", "events and attractions", "family and relationships", "fine art", "food and drink",
+            "healthy living", "hobbies and interests", "home and garden", "medical health", "movies",
+            "music and audio", "news and politics", "personal finance", "pets", "pop culture", "real estate",
+            "religion and spirituality", "science", "shopping", "sports", "style and fashion",
+            "technology and computing", "television", "travel", "video gaming");
+
+    private Background() {
+    }
+
+    /** The plain mean of the background hypothesis vectors (not normalised: it is a point, not a direction). */
+    public static double[] centre(List<float[]> backgroundVectors) {
+        double[] centre = new double[backgroundVectors.get(0).length];
+        for (float[] vector : backgroundVectors) {
+            for (int i = 0; i < centre.length; i++) {
+                centre[i] += vector[i] / backgroundVectors.size();
+            }
+        }
+        return centre;
+    }
+
+    /** A label's vector minus the background centre, at unit length: what sets the label apart from any topic. */
+    public static float[] direction(float[] label, double[] centre) {
+        double[] difference = new double[label.length];
+        double norm = 0;
+        for (int i = 0; i < label.length; i++) {
+            difference[i] = label[i] - centre[i];
+            norm += difference[i] * difference[i];
+        }
+        norm = Math.sqrt(norm);
+        float[] direction = new float[label.length];
+        for (int i = 0; i < label.length && norm > 0; i++) {
+            direction[i] = (float) (difference[i] / norm);
+        }
+        return direction;
+    }
+}
