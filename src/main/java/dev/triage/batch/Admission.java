@@ -121,7 +121,7 @@ public final class Admission {
      * @throws RefusedException when others are admitted and this one would cross a bound
      */
     public synchronized Ticket admit(Work work) {
-        if (admitted > 0 && tokens + work.tokens() > maxTokens) {
+        if (admitted > 0 && tokens + work.tokens() > workBoundFor(work)) {
             throw refused("work", tokens + " estimated tokens of work are admitted; this request adds "
                     + work.tokens() + "; the bound is " + maxTokens + " (triage.admission.max-work-tokens)");
         }
@@ -134,6 +134,16 @@ public final class Admission {
         bytes += work.bytes();
         admitted++;
         return new Ticket(work);
+    }
+
+    /**
+     * A small request (at most 1/16 of the bound) may also use a reserve of a quarter of the bound: the pool
+     * serves requests in turns, so it answers within about one micro-batch time even beside a full batch, which
+     * would otherwise take the whole bound and leave every small request a 503.
+     */
+    long workBoundFor(Work work) {
+        boolean small = work.tokens() <= maxTokens / 16;
+        return small ? maxTokens + Math.min(maxTokens / 4, Long.MAX_VALUE - maxTokens) : maxTokens;
     }
 
     private RefusedException refused(String reason, String message) {

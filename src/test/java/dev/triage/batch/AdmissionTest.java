@@ -52,6 +52,23 @@ class AdmissionTest {
     }
 
     @Test
+    void smallRequestsHaveAReserveBesideAFullBatchButBigOnesDoNot() {
+        Admission admission = new Admission(1600, 1 << 30, tokens -> 1);
+        try (Admission.Ticket full = admission.admit(new Admission.Work(2048, 1600, 1000))) {
+            List<Admission.Ticket> small = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                small.add(admission.admit(new Admission.Work(1, 100, 10))); // 1/16 of the bound each
+            }
+            assertEquals(2000, admission.admittedTokens(), "the reserve is a quarter of the bound");
+            assertEquals("work", assertThrows(Admission.RefusedException.class,
+                    () -> admission.admit(new Admission.Work(1, 100, 10))).reason(), "the reserve is bounded too");
+            small.forEach(Admission.Ticket::close);
+            assertThrows(Admission.RefusedException.class, () -> admission.admit(new Admission.Work(2, 101, 10)),
+                    "more than 1/16 of the bound is not small: no reserve");
+        }
+    }
+
+    @Test
     void memoryIsBoundedAcrossRequestsButARequestAloneIsAlwaysAdmitted() {
         Admission admission = new Admission(Long.MAX_VALUE, 10 << 20, tokens -> 1);
         Admission.Work large = new Admission.Work(1, 1, 12 << 20);
