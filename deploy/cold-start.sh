@@ -21,10 +21,11 @@ pod=(--read-only --tmpfs /tmp --user 1001 --memory 1g -e QUARKUS_HTTP_PORT="$por
 no_aot='["java", "@/deployments/jvm.options", "-jar", "/deployments/quarkus-run.jar"]'
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
-echo "== $image, $runs runs each, $(nproc) host CPUs (shared machine: load $(cut -d' ' -f1 /proc/loadavg))"
+echo "== $image, $runs runs each, $(nproc) host CPUs, podman storage $TRIAGE_PODMAN_STORAGE (load $(cut -d' ' -f1 /proc/loadavg))"
 noop=()
 for i in $(seq "$runs"); do
-  t=$(ms); podman run --rm "${pod[@]}" --entrypoint true "$image"; noop+=($(( $(ms) - t )))
+  podman rm -f "$name" >/dev/null 2>&1 || true
+  t=$(ms); podman run --name "$name" "${pod[@]}" --entrypoint true "$image"; noop+=($(( $(ms) - t ))) # no --rm: removal is after a pod's life
 done
 echo "podman run of a container that does nothing: median $(median "${noop[@]}") ms (${noop[*]})"
 
