@@ -39,8 +39,8 @@ cp -r target/quarkus-app "$tmp/target/"
 
 start_server() { # $1 = fair|fifo
   # A generous deadline: the comparison is about order of service, not about FIFO timing big requests out. The
-  # admission work bound is lifted: by default one 2,048-text request already holds more than it, so every
-  # small request beside it would be answered 503 (issue 18's admission), whatever the scheduling.
+  # admission work bound is lifted so that both big clients' requests are queued at once (by default one
+  # 2,048-text request holds the whole bound: the second would get 503, small ones fit in the reserve).
   TRIAGE_POOL_SCHEDULING=$1 TRIAGE_BATCH_DEADLINE=600s QUARKUS_HTTP_IDLE_TIMEOUT=720s \
     TRIAGE_ADMISSION_MAX_WORK_TOKENS=1000000000 QUARKUS_HTTP_PORT=$port TRIAGE_MODEL_WORK_DIR=target/triage-work-bench \
     "$tmp/deploy/triage" >"$tmp/server.log" 2>&1 &
