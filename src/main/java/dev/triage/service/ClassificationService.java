@@ -97,7 +97,7 @@ public class ClassificationService {
      * {@link #STREAM_CHUNK_PER_WORKER} per worker.
      */
     public void classifyStreaming(ClassificationRequest request, ResultSink sink) throws Exception {
-        Stack stack = serving();
+        Stack stack = servingAfterLoad();
         ClassifyCommand whole = command(request, stack);
         int chunkSize = STREAM_CHUNK_PER_WORKER * stack.pool().size();
         List<String> texts = request.texts();
