@@ -121,9 +121,11 @@ public final class Admission {
      * @throws RefusedException when others are admitted and this one would cross a bound
      */
     public synchronized Ticket admit(Work work) {
-        if (admitted > 0 && tokens + work.tokens() > workBoundFor(work)) {
+        long bound = workBoundFor(work);
+        if (admitted > 0 && tokens + work.tokens() > bound) {
             throw refused("work", tokens + " estimated tokens of work are admitted; this request adds "
-                    + work.tokens() + "; the bound is " + maxTokens + " (triage.admission.max-work-tokens)");
+                    + work.tokens() + "; the bound is " + bound + " (triage.admission.max-work-tokens"
+                    + (bound > maxTokens ? ", plus the small requests' reserve)" : ")"));
         }
         if (admitted > 0 && bytes + work.bytes() > maxBytes) {
             throw refused("memory", (bytes >> 20) + " MiB are held by admitted requests; this request needs "
