@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +32,7 @@ import dev.triage.service.Engine;
 import dev.triage.NliFixture;
 import dev.triage.TestSupport;
 import dev.triage.config.TriageConfig;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -65,6 +71,9 @@ class WorkerFailureHttpTest {
 
     @Inject
     Engine engine;
+
+    @TestHTTPResource("/classify")
+    URI classify;
 
     @Inject
     TriageConfig config;
@@ -120,5 +129,36 @@ class WorkerFailureHttpTest {
         MalformedRequestsTest.assertWorkersAlive(engine);
         assertEquals(200, http.send("GET", "/q/health/ready", Map.of(), null).status());
         assertEquals(200, http.postJson("/classify", request("The pitcher threw a curveball.")).status());
+    }
+
+    /** A failure after the first NDJSON line cannot change the status: the stream ends with an error line. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aStreamThatFailsAfterItsFirstLinesEndsWithAnErrorLine() throws Exception {
+        TestSupport.awaitReady();
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            texts.add("Report " + i + ": the senate passed the bill after a long debate.");
+        }
+        texts.add("The " + POISON + " won the election."); // the last chunk fails, the earlier ones were written
+        String body = TestSupport.JSON.writeValueAsString(Map.of("texts", texts, "labels", List.of("sports", "politics")));
+        HttpRequest request = HttpRequest.newBuilder(classify)
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .header("Accept", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> reply = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, reply.statusCode(), reply.body());
+        assertEquals("application/x-ndjson", reply.headers().firstValue("Content-Type").orElse(""));
+        List<String> lines = reply.body().lines().toList();
+        assertTrue(lines.size() > 1 && lines.size() <= texts.size(), "lines: " + lines.size());
+        for (String line : lines.subList(0, lines.size() - 1)) {
+            JsonNode result = TestSupport.JSON.readTree(line);
+            assertEquals(2, result.path("labels").size(), line);
+            assertEquals(2, result.path("scores").size(), line); // the fixture is untrained: no ranking to assert
+        }
+        JsonNode last = TestSupport.JSON.readTree(lines.get(lines.size() - 1));
+        assertEquals(1, last.size(), last.toString());
+        assertTrue(last.path("error").asText().contains("inference failed"), last.toString());
+        assertEquals(200, new RawHttp().postJson("/classify", request("The pitcher threw a curveball.")).status());
     }
 }
