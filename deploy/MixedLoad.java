@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -83,8 +84,9 @@ public class MixedLoad {
         Collections.sort(sorted);
         double elapsed = (lastReply.get() - start) / 1e9;
         System.out.printf("small_requests=%d small_p50_ms=%.1f small_p99_ms=%.1f big_requests=%d docs_per_s=%.1f "
-                + "refused=%d%n", sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99), bigDone.get(),
-                docs.get() / elapsed, refused.get());
+                + "refused=%d docs=%d client_cpu_s=%.1f%n", sorted.size(), percentile(sorted, 0.50),
+                percentile(sorted, 0.99), bigDone.get(), docs.get() / elapsed, refused.get(), docs.get(),
+                ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toMillis() / 1e3);
     }
 
     static void count(Reply reply, int texts, AtomicLong docs, AtomicLong refused, AtomicLong lastReply) {

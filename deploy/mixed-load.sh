@@ -54,9 +54,10 @@ stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; server=; }
 drive() { # seconds smallClients bigClients bigTexts
   "$JAVA_HOME/bin/java" deploy/MixedLoad.java "http://localhost:$port/classify" "$small" "$big" "$@"
 }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # the process's user + system CPU, in clock ticks
 field() { sed "s/.*$1=\([^ ]*\).*/\1/" <<<"$2"; }
 
-declare -A p50 p99 rate
+declare -A p50 p99 rate per_doc
 idle_p99=()
 echo "$(nproc) CPUs; $rounds rounds; mixed: 2 clients x 2048 texts + 4 clients x 1 text for ${seconds}s"
 for round in $(seq "$rounds"); do
@@ -69,8 +70,11 @@ for round in $(seq "$rounds"); do
       echo "round $round idle  : $line"
       idle_p99+=("$(field small_p99_ms "$line")")
     fi
+    cpu0=$(cpu_ticks "$server")
     line=$(drive "$seconds" 4 2 2048)
-    echo "round $round $mode  : $line"
+    cpu_s=$(awk -v a="$cpu0" -v b="$(cpu_ticks "$server")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) / hz }')
+    echo "round $round $mode  : $line server_cpu_s=$cpu_s"
+    per_doc[$mode]+=" $(awk -v c="$cpu_s" -v d="$(field docs "$line")" 'BEGIN { printf "%.2f", 1000 * c / d }')"
     p50[$mode]+=" $(field small_p50_ms "$line")"
     p99[$mode]+=" $(field small_p99_ms "$line")"
     rate[$mode]+=" $(field docs_per_s "$line")"
@@ -82,7 +86,8 @@ echo "== medians over $rounds rounds"
 echo "idle server  : small p99 ${idle_median} ms"
 for mode in fifo fair; do
   # shellcheck disable=SC2086
-  echo "$mode mixed   : small p50 $(median ${p50[$mode]}) ms, p99 $(median ${p99[$mode]}) ms, $(median ${rate[$mode]}) docs/s"
+  echo "$mode mixed   : small p50 $(median ${p50[$mode]}) ms, p99 $(median ${p99[$mode]}) ms, $(median ${rate[$mode]}) docs/s," \
+    "server CPU $(median ${per_doc[$mode]}) ms/doc"
 done
 # shellcheck disable=SC2086
 awk -v fair="$(median ${p99[fair]})" -v idle="$idle_median" -v r1="$(median ${rate[fair]})" \
