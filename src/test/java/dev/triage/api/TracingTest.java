@@ -17,13 +17,13 @@ import jakarta.inject.Singleton;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.triage.TestProfiles;
 import dev.triage.TestSupport;
 import dev.triage.service.RequestTrace;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -31,17 +31,9 @@ import io.quarkus.test.junit.TestProfile;
  * exported to an in-process exporter, continues the caller's trace and carries texts, labels and tokens.
  */
 @QuarkusTest
-@TestProfile(TracingTest.TracingOn.class)
+@TestProfile(TestProfiles.Fp32CacheTracing.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TracingTest {
-
-    /** What an OTLP endpoint would switch on; spans go to the in-memory exporter, exported at once. */
-    public static class TracingOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.sdk.disabled", "false", "quarkus.otel.bsp.schedule.delay", "10ms");
-        }
-    }
 
     @ApplicationScoped
     static class ExporterProducer {
