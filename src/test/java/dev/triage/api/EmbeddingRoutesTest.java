@@ -31,10 +31,10 @@ import com.openai.errors.BadRequestException;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 
+import dev.triage.TestProfiles;
 import dev.triage.TestSupport;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
@@ -43,16 +43,8 @@ import io.restassured.http.ContentType;
  * both against transformers.js' vectors for the fp32 MiniLM (src/test/resources/golden).
  */
 @QuarkusTest
-@TestProfile(EmbeddingRoutesTest.Fp32MiniLm.class)
+@TestProfile(TestProfiles.Fp32CacheTracing.class)
 class EmbeddingRoutesTest {
-
-    /** fp32, so any batching matches the golden vectors to four nines (q8 depends on batch-mates). */
-    public static class Fp32MiniLm implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("triage.model.name", "all-minilm-l6-v2", "triage.batch.max-size", "8");
-        }
-    }
 
     private static final double MIN_COSINE = 0.9999;
     private static final JsonNode GOLDEN = golden();

@@ -14,24 +14,17 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.triage.NliFixture;
+import dev.triage.TestProfiles;
 import dev.triage.TestSupport;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 /** The function serving a user's NLI model directory: HF pipeline output over HTTP. */
 @QuarkusTest
-@TestProfile(NliHttpTest.NliModel.class)
+@TestProfile(TestProfiles.NliTiny.class)
 class NliHttpTest {
-
-    public static class NliModel implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("triage.model.dir", NliFixture.DIR.toAbsolutePath().toString());
-        }
-    }
 
     @Test
     void classifiesWithThePipelinesSemanticsAndShape() {

@@ -8,23 +8,16 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.triage.TestProfiles;
 import dev.triage.TestSupport;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 /** The per-text result cache: hits for identical requests, misses whenever anything that matters differs. */
 @QuarkusTest
-@TestProfile(ResultCacheTest.CacheOn.class)
+@TestProfile(TestProfiles.Fp32CacheTracing.class)
 class ResultCacheTest {
-
-    public static class CacheOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("triage.cache.enabled", "true", "triage.cache.size", "100");
-        }
-    }
 
     static final String TEXT = "The catcher threw out the runner trying to steal second base.";
 
@@ -37,7 +30,8 @@ class ResultCacheTest {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String line : text.split("\n")) {
             if (line.startsWith("triage_cache_lookups_total{") && line.contains("result=\"" + result + "\"")) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                // the value follows the labels; with tracing on, an exemplar ("# {...} value time") may follow it
+                return Double.parseDouble(line.substring(line.indexOf("} ") + 2).split(" ")[0]);
             }
         }
         return 0;

@@ -79,6 +79,32 @@ final class PackagedApp implements AutoCloseable {
         throw new AssertionError("not ready within " + timeout + ":\n" + output());
     }
 
+    /** The first answer to GET {@code path} once the port is open, ready or not. */
+    HttpResponse<String> getOnceListening(String path, Duration timeout) throws InterruptedException, IOException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < until) {
+            if (!process.isAlive()) {
+                throw new AssertionError("process exited (" + process.exitValue() + "):\n" + output());
+            }
+            try {
+                return get(path);
+            } catch (IOException notListeningYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("not listening within " + timeout + ":\n" + output());
+    }
+
+    /** A gauge's or counter's value in /q/metrics (the first series of that name). */
+    double metric(String name) throws IOException, InterruptedException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.]+)")
+                .matcher(get("/q/metrics").body());
+        if (!m.find()) {
+            throw new AssertionError("no " + name + " in /q/metrics");
+        }
+        return Double.parseDouble(m.group(2));
+    }
+
     String output() throws IOException {
         return Files.readString(log);
     }

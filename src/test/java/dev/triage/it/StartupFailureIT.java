@@ -4,18 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
- * A broken model stops the packaged application loudly: exit code 1 and a message naming file and problem. The
- * command line loads the model only for a command that needs it, so help and usage errors still answer.
+ * A broken model stops the packaged application loudly: exit code 1 and a message naming file and problem, or,
+ * with exit-on-failure off, leaves it up but never ready. The command line loads the model only for a command
+ * that needs it, so help and usage errors still answer.
  */
 class StartupFailureIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final String DOCS =
             "src/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl.gz";
@@ -61,6 +69,40 @@ class StartupFailureIT {
             assertTrue(app.process.waitFor(60, TimeUnit.SECONDS), "still running with an unknown model");
             assertEquals(1, app.process.exitValue());
             assertTrue(app.output().contains("triage.model.name='gpt-17' is not an embedded model"), app.output());
+        }
+    }
+
+    /** With triage.model.exit-on-failure=false the server stays up, never ready, and says why to probes and callers. */
+    @Test
+    void withExitOnFailureOffTheServerStaysUpUnreadyAndSaysWhy() throws Exception {
+        Path dir = corruptModelDir();
+        try (PackagedApp app = PackagedApp.start(Map.of("TRIAGE_MODEL_DIR", dir.toString(),
+                "TRIAGE_MODEL_EXIT_ON_FAILURE", "false"))) {
+            // Loading fails within a second or so; until then the state is "loading". Either way: not ready.
+            HttpResponse<String> ready = app.getOnceListening("/q/health/ready", Duration.ofSeconds(60));
+            assertEquals(503, ready.statusCode(), ready.body());
+            assertEquals("DOWN", JSON.readTree(ready.body()).path("status").asText(), ready.body());
+            long until = System.currentTimeMillis() + 30_000;
+            while (System.currentTimeMillis() < until && !ready.body().contains("failed")) {
+                Thread.sleep(50);
+                ready = app.get("/q/health/ready");
+            }
+            assertEquals(503, ready.statusCode(), ready.body());
+            String state = "";
+            for (JsonNode check : JSON.readTree(ready.body()).path("checks")) {
+                if (check.path("name").asText().equals("model")) {
+                    state = check.path("data").path("state").asText();
+                }
+            }
+            assertTrue(state.contains("model.onnx") && state.contains("not a loadable ONNX model"), ready.body());
+            assertEquals(200, app.get("/q/health/live").statusCode());
+            HttpResponse<String> refused = app.postJson("/classify",
+                    "{\"texts\":[\"a text\"],\"labels\":[\"a\",\"b\"]}");
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent(), refused.headers().toString());
+            String error = JSON.readTree(refused.body()).path("error").asText();
+            assertTrue(error.contains("model failed to load") && error.contains("model.onnx"), refused.body());
+            assertTrue(app.process.isAlive(), "the process exited although exit-on-failure is off");
         }
     }
 

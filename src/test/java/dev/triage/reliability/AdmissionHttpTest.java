@@ -12,27 +12,20 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.triage.TestProfiles;
 import dev.triage.TestSupport;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * With a 5,000-token work bound: a request alone is admitted however large; one that arrives beside it and would
- * cross the bound is refused at once (no tokenizing, no queueing) with 503 + Retry-After naming the bound, and
- * counted by reason; once the first is done the same request runs.
+ * With a 42,000-token work bound (one of these large requests is estimated at ~47,900): a request alone is
+ * admitted however large; one that arrives beside it and would cross the bound is refused at once (no tokenizing,
+ * no queueing) with 503 + Retry-After naming the bound, and counted by reason; once the first is done the same
+ * request runs.
  */
 @QuarkusTest
-@TestProfile(AdmissionHttpTest.SmallWorkBound.class)
+@TestProfile(TestProfiles.OneWorkerTightBounds.class)
 class AdmissionHttpTest {
-
-    public static class SmallWorkBound implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("triage.pool.workers", "1", "triage.admission.max-work-tokens", "5000",
-                    "triage.admission.max-body-bytes", "20000000");
-        }
-    }
 
     @Test
     void excessWorkIsRefusedAtOnceNamingTheBound() throws Exception {

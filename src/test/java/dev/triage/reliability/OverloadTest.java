@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Timeout;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.triage.service.Engine;
+import dev.triage.TestProfiles;
 import dev.triage.TestSupport;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -31,15 +31,8 @@ import io.quarkus.test.junit.TestProfile;
  * afterwards a normal request succeeds. The JVM's resident memory is printed and bounded.
  */
 @QuarkusTest
-@TestProfile(OverloadTest.OneWorkerSmallQueue.class)
+@TestProfile(TestProfiles.OneWorkerTightBounds.class)
 class OverloadTest {
-
-    public static class OneWorkerSmallQueue implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("triage.pool.workers", "1", "triage.pool.queue-tokens", "64");
-        }
-    }
 
     static final int REQUESTS = 8;
     static final int TEXTS = 200;

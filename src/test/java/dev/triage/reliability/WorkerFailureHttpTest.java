@@ -3,11 +3,7 @@ package dev.triage.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,15 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.triage.service.Engine;
-import dev.triage.NliFixture;
+import dev.triage.TestProfiles;
 import dev.triage.TestSupport;
 import dev.triage.config.TriageConfig;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -45,29 +39,10 @@ import io.quarkus.test.junit.TestProfile;
  * pool keeps all its workers.
  */
 @QuarkusTest
-@TestProfile(WorkerFailureHttpTest.TokenizerPastTheVocabulary.class)
+@TestProfile(TestProfiles.NliTiny.class)
 class WorkerFailureHttpTest {
 
-    static final String POISON = "zzzpoison";
-
-    public static class TokenizerPastTheVocabulary implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("triage.model.dir", modelWithPoisonWord().toString());
-        }
-    }
-
-    static Path modelWithPoisonWord() {
-        try {
-            Path dir = NliFixture.withConfig("config.json");
-            ObjectNode tokenizer = (ObjectNode) TestSupport.JSON.readTree(dir.resolve("tokenizer.json").toFile());
-            ((ObjectNode) tokenizer.get("model").get("vocab")).put(POISON, 99_999);
-            TestSupport.JSON.writeValue(dir.resolve("tokenizer.json").toFile(), tokenizer);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    static final String POISON = TestProfiles.POISON;
 
     @Inject
     Engine engine;

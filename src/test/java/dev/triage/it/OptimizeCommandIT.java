@@ -1,4 +1,4 @@
-package dev.triage.cli;
+package dev.triage.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,21 +10,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.triage.NliFixture;
-import io.quarkus.test.junit.main.LaunchResult;
-import io.quarkus.test.junit.main.QuarkusMainLauncher;
-import io.quarkus.test.junit.main.QuarkusMainTest;
 
 /** {@code triage optimize} on a model directory (the NLI fixture): what it fused, the check, the files written. */
-@QuarkusMainTest
-class OptimizeCommandTest {
+class OptimizeCommandIT {
 
     @TempDir
     Path tmp;
 
     @Test
-    void fusesADirectoryAndSaysWhatItFusedAndWhatTheCheckFound(QuarkusMainLauncher launcher) {
+    void fusesADirectoryAndSaysWhatItFusedAndWhatTheCheckFound() throws Exception {
         Path out = tmp.resolve("fused");
-        LaunchResult result = launcher.launch("optimize", "--in", NliFixture.DIR.toString(), "--out", out.toString());
+        CliRun result = CliRun.launch("optimize", "--in", NliFixture.DIR.toString(), "--out", out.toString());
         String output = result.getOutput() + result.getErrorOutput();
         assertEquals(0, result.exitCode(), output);
         assertTrue(result.getOutput().contains("fused 2 attention blocks into Attention, 5 Add + LayerNormalization "
@@ -36,9 +32,9 @@ class OptimizeCommandTest {
     }
 
     @Test
-    void refusesToOverwriteItsInput(QuarkusMainLauncher launcher) {
+    void refusesToOverwriteItsInput() throws Exception {
         String dir = NliFixture.DIR.toString();
-        LaunchResult result = launcher.launch("optimize", "--in", dir, "--out", dir);
+        CliRun result = CliRun.launch("optimize", "--in", dir, "--out", dir);
         assertEquals(2, result.exitCode(), result.getOutput() + result.getErrorOutput());
         assertTrue(result.getErrorOutput().contains("--out must differ from --in"), result.getErrorOutput());
     }

@@ -1,4 +1,4 @@
-package dev.triage.cli;
+package dev.triage.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,16 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.triage.TestSupport;
-import io.quarkus.test.junit.main.LaunchResult;
-import io.quarkus.test.junit.main.QuarkusMainLauncher;
-import io.quarkus.test.junit.main.QuarkusMainTest;
 
 /**
  * The catch-all on the command line: calibrate, eval --one-vs-rest and classify --none-label, on posts of the
  * 20NG test split shipped in src/data (rec.motorcycles against a few other groups).
  */
-@QuarkusMainTest
-class CatchAllCliTest {
+class CatchAllCliIT {
 
     static final Pattern THRESHOLD = Pattern.compile("(?m)^threshold\\s+([0-9.-]+)\\s+([0-9.-]+)\\s+label "
             + "\\{\"name\": \"other\", \"none\": true, \"threshold\": ([0-9.-]+)\\}$");
@@ -44,7 +40,7 @@ class CatchAllCliTest {
         List<String> picked = new ArrayList<>();
         java.util.Map<String, Integer> counts = new java.util.HashMap<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(CliTest.ALL_20NG)), StandardCharsets.UTF_8))) {
+                new GZIPInputStream(Files.newInputStream(CliIT.ALL_20NG)), StandardCharsets.UTF_8))) {
             int i = 0;
             for (String line; (line = reader.readLine()) != null; i++) {
                 JsonNode doc = TestSupport.JSON.readTree(line);
@@ -59,11 +55,11 @@ class CatchAllCliTest {
     }
 
     @Test
-    void calibrateFitsAThresholdThatSeparatesTheLabelFromTheRest(QuarkusMainLauncher launcher) throws IOException {
+    void calibrateFitsAThresholdThatSeparatesTheLabelFromTheRest() throws Exception {
         Path labelled = Files.write(tmp.resolve("labelled.jsonl"), posts(List.of("rec.motorcycles", "sci.med",
                 "comp.graphics", "talk.politics.mideast", "misc.forsale"), 3, 12));
         Path strengths = tmp.resolve("strengths.jsonl");
-        LaunchResult result = launcher.launch("calibrate", "--in", labelled.toString(), "--labels", "motorcycles",
+        CliRun result = CliRun.launch("calibrate", "--in", labelled.toString(), "--labels", "motorcycles",
                 "--label-map", "rec.motorcycles=motorcycles", "--none-label", "other", "--strengths-out",
                 strengths.toString());
         assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
@@ -83,13 +79,12 @@ class CatchAllCliTest {
     }
 
     @Test
-    void evalOneVsRestReportsZeroShotAndFewShotAndClassifyWritesTheCatchAll(QuarkusMainLauncher launcher)
-            throws IOException {
+    void evalOneVsRestReportsZeroShotAndFewShotAndClassifyWritesTheCatchAll() throws Exception {
         List<String> groups = List.of("rec.motorcycles", "sci.med", "comp.graphics", "talk.politics.mideast");
         Path test = Files.write(tmp.resolve("test.jsonl"), posts(groups, 5, 15));
         Path examples = Files.write(tmp.resolve("examples.jsonl"), posts(groups, 7, 4));
         Path json = tmp.resolve("ovr.json");
-        LaunchResult result = launcher.launch("eval", "--in", test.toString(), "--labels", "motorcycles,medicine",
+        CliRun result = CliRun.launch("eval", "--in", test.toString(), "--labels", "motorcycles,medicine",
                 "--label-map", "rec.motorcycles=motorcycles,sci.med=medicine", "--none-label", "other",
                 "--one-vs-rest", "--examples", examples.toString(), "--examples-per-label", "4", "--json",
                 json.toString());
@@ -106,7 +101,7 @@ class CatchAllCliTest {
         assertTrue(rows.get(2).get("setup").asText().startsWith("few-shot, threshold "), rows.toString());
 
         Path out = tmp.resolve("preds.jsonl");
-        LaunchResult classified = launcher.launch("classify", "--in", test.toString(), "--labels", "motorcycles",
+        CliRun classified = CliRun.launch("classify", "--in", test.toString(), "--labels", "motorcycles",
                 "--none-label", "other", "--out", out.toString());
         assertEquals(0, classified.exitCode(), classified.getOutput() + classified.getErrorOutput());
         List<String> predictions = Files.readAllLines(out);
@@ -116,13 +111,13 @@ class CatchAllCliTest {
     }
 
     @Test
-    void catchAllUsageErrorsExitWithTwo(QuarkusMainLauncher launcher) {
-        LaunchResult clash = launcher.launch("classify", "--in", "x.jsonl", "--labels", "a,other", "--none-label",
+    void catchAllUsageErrorsExitWithTwo() throws Exception {
+        CliRun clash = CliRun.launch("classify", "--in", "x.jsonl", "--labels", "a,other", "--none-label",
                 "other");
         assertEquals(2, clash.exitCode());
         assertTrue(clash.getErrorOutput().contains("--none-label must be a name that is not among --labels"),
                 clash.getErrorOutput());
-        LaunchResult ovr = launcher.launch("eval", "--in", "x.jsonl", "--labels", "a", "--one-vs-rest");
+        CliRun ovr = CliRun.launch("eval", "--in", "x.jsonl", "--labels", "a", "--one-vs-rest");
         assertEquals(2, ovr.exitCode());
         assertTrue(ovr.getErrorOutput().contains("--one-vs-rest needs --none-label"), ovr.getErrorOutput());
     }

@@ -1,8 +1,7 @@
-package dev.triage.cli;
+package dev.triage.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -21,16 +20,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.triage.TestSupport;
-import io.quarkus.test.junit.main.LaunchResult;
-import io.quarkus.test.junit.main.QuarkusMainLauncher;
-import io.quarkus.test.junit.main.QuarkusMainTest;
 
 /**
- * The command line on the real default model and the tutorial's data: each launch starts the application (and
- * loads the model), so launches are few and each checks several things.
+ * The packaged command line on the real default model and the tutorial's data: each launch is a process that
+ * starts the application (and loads the model, if its command needs one), so launches are few and each checks
+ * several things.
  */
-@QuarkusMainTest
-class CliTest {
+class CliIT {
 
     static final String TUTORIAL = TestSupport.TUTORIAL_777.toString();
     static final String LABELS = "motorcycles,baseball";
@@ -42,9 +38,9 @@ class CliTest {
     Path tmp;
 
     @Test
-    void evalReachesTheTutorialsAccuracyAndReportsPerClass(QuarkusMainLauncher launcher) throws IOException {
+    void evalReachesTheTutorialsAccuracyAndReportsPerClass() throws Exception {
         Path json = tmp.resolve("eval.json");
-        LaunchResult result = launcher.launch("eval", "--in", TUTORIAL, "--labels", LABELS, "--label-map", MAP,
+        CliRun result = CliRun.launch("eval", "--in", TUTORIAL, "--labels", LABELS, "--label-map", MAP,
                 "--json", json.toString());
         assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
         String out = result.getOutput();
@@ -83,7 +79,7 @@ class CliTest {
     }
 
     @Test
-    void classifyWritesOneLinePerDocumentInInputOrder(QuarkusMainLauncher launcher) throws IOException {
+    void classifyWritesOneLinePerDocumentInInputOrder() throws Exception {
         List<JsonNode> docs = new ArrayList<>(TestSupport.tutorialDocuments().subList(0, 29));
         ObjectNode blank = TestSupport.JSON.createObjectNode().put("id", "blank").put("text", " \n\t ");
         docs.add(10, blank);
@@ -91,7 +87,7 @@ class CliTest {
         // --out through a symlink (to an earlier run's file): the file behind it is replaced, the link stays
         Path out = Files.createSymbolicLink(tmp.resolve("preds.jsonl"), write("earlier.jsonl", List.of("{}")));
         // --chunk 7: several chunks and a short last one, so ordering across chunks is exercised
-        LaunchResult result = launcher.launch("classify", "--in", in.toString(), "--labels", LABELS, "--out",
+        CliRun result = CliRun.launch("classify", "--in", in.toString(), "--labels", LABELS, "--out",
                 out.toString(), "--chunk", "7");
         assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
         assertTrue(Files.isSymbolicLink(out), "--out's symlink was replaced by a file");
@@ -119,7 +115,7 @@ class CliTest {
     }
 
     @Test
-    void badLinesStopTheRunOrAreSkipped(QuarkusMainLauncher launcher) throws IOException {
+    void badLinesStopTheRunOrAreSkipped() throws Exception {
         List<String> lines = new ArrayList<>(List.of(
                 "{\"id\": \"a\", \"text\": \"The shortstop turned a double play in the ninth inning.\"}",
                 "{\"id\": \"b\", \"text\": \"I changed the oil and chain on my Harley before the ride.\"}",
@@ -129,7 +125,7 @@ class CliTest {
                 "{\"id\": \"e\", \"text\": \"The pitcher struck out the side.\"}"));
         Path in = write("bad.jsonl", lines);
         Path previous = write("preds.jsonl", List.of("{\"id\": \"from an earlier run\"}"));
-        LaunchResult failed = launcher.launch("classify", "--in", in.toString(), "--labels", LABELS, "--out",
+        CliRun failed = CliRun.launch("classify", "--in", in.toString(), "--labels", LABELS, "--out",
                 previous.toString(), "--chunk", "1");
         assertEquals(2, failed.exitCode(), failed.getOutput());
         assertTrue(failed.getErrorOutput().contains("bad.jsonl line 4: not valid JSON"), failed.getErrorOutput());
@@ -141,7 +137,7 @@ class CliTest {
         }
 
         // skip: both bad lines are reported and left out; the rest is classified, to stdout
-        LaunchResult skipped = launcher.launch("classify", "--in", in.toString(), "--labels", LABELS,
+        CliRun skipped = CliRun.launch("classify", "--in", in.toString(), "--labels", LABELS,
                 "--on-bad-line", "skip");
         assertEquals(0, skipped.exitCode(), skipped.getOutput() + skipped.getErrorOutput());
         String err = skipped.getErrorOutput();
@@ -160,57 +156,57 @@ class CliTest {
     }
 
     @Test
-    void badUsageExitsWithTwoAndSaysWhy(QuarkusMainLauncher launcher) throws IOException {
-        LaunchResult missing = launcher.launch("classify", "--in", tmp.resolve("nope.jsonl").toString(), "--labels",
+    void badUsageExitsWithTwoAndSaysWhy() throws Exception {
+        CliRun missing = CliRun.launch("classify", "--in", tmp.resolve("nope.jsonl").toString(), "--labels",
                 LABELS);
         assertEquals(2, missing.exitCode());
         assertTrue(missing.getErrorOutput().contains("nope.jsonl does not exist"), missing.getErrorOutput());
 
-        LaunchResult noLabels = launcher.launch("eval", "--in", TUTORIAL, "--labels", "");
+        CliRun noLabels = CliRun.launch("eval", "--in", TUTORIAL, "--labels", "");
         assertEquals(2, noLabels.exitCode());
         assertTrue(noLabels.getErrorOutput().contains("--labels"), noLabels.getErrorOutput());
 
-        LaunchResult unknownTarget = launcher.launch("eval", "--in", TUTORIAL, "--labels", LABELS, "--label-map",
+        CliRun unknownTarget = CliRun.launch("eval", "--in", TUTORIAL, "--labels", LABELS, "--label-map",
                 "rec.motorcycles=cars,rec.sport.baseball=baseball");
         assertEquals(2, unknownTarget.exitCode());
         assertTrue(unknownTarget.getErrorOutput().contains("'cars'"), unknownTarget.getErrorOutput());
 
-        LaunchResult unmapped = launcher.launch("eval", "--in", TUTORIAL, "--labels", LABELS, "--label-map",
+        CliRun unmapped = CliRun.launch("eval", "--in", TUTORIAL, "--labels", LABELS, "--label-map",
                 "rec.motorcycles=motorcycles");
         assertEquals(2, unmapped.exitCode());
         assertTrue(unmapped.getErrorOutput().contains("'rec.sport.baseball' (385 docs"), unmapped.getErrorOutput());
 
-        LaunchResult unknownOption = launcher.launch("classify", "--in", TUTORIAL, "--labels", LABELS, "--fast");
+        CliRun unknownOption = CliRun.launch("classify", "--in", TUTORIAL, "--labels", LABELS, "--fast");
         assertEquals(2, unknownOption.exitCode());
         assertTrue(unknownOption.getErrorOutput().contains("--fast"), unknownOption.getErrorOutput());
 
-        LaunchResult template = launcher.launch("classify", "--in", TUTORIAL, "--labels", LABELS, "--template",
+        CliRun template = CliRun.launch("classify", "--in", TUTORIAL, "--labels", LABELS, "--template",
                 "no placeholder");
         assertEquals(2, template.exitCode());
         assertTrue(template.getErrorOutput().contains("{}"), template.getErrorOutput());
-        LaunchResult twice = launcher.launch("classify", "--in", TUTORIAL, "--labels", LABELS, "--template",
+        CliRun twice = CliRun.launch("classify", "--in", TUTORIAL, "--labels", LABELS, "--template",
                 "About {}.", "--template", "About {}.");
         assertEquals(2, twice.exitCode());
         assertTrue(twice.getErrorOutput().contains("--template: a template appears twice"), twice.getErrorOutput());
 
-        LaunchResult version = launcher.launch("--version");
+        CliRun version = CliRun.launch("--version");
         assertEquals(0, version.exitCode());
         assertTrue(version.getOutput().contains("triage 1.0.0"), version.getOutput());
 
-        LaunchResult help = launcher.launch("--help");
+        CliRun help = CliRun.launch("--help");
         assertEquals(0, help.exitCode());
         for (String command : List.of("classify", "eval", "bench")) {
             assertTrue(help.getOutput().contains(command), help.getOutput());
         }
-        LaunchResult commandHelp = launcher.launch("bench", "--help");
+        CliRun commandHelp = CliRun.launch("bench", "--help");
         assertEquals(0, commandHelp.exitCode());
         assertTrue(commandHelp.getOutput().contains("--workers"), commandHelp.getOutput());
     }
 
     @Test
-    void benchReportsEveryWorkerCount(QuarkusMainLauncher launcher) throws IOException {
+    void benchReportsEveryWorkerCount() throws Exception {
         Path json = tmp.resolve("bench.json");
-        LaunchResult result = launcher.launch("bench", "--in", TUTORIAL, "--labels", LABELS, "--limit", "40",
+        CliRun result = CliRun.launch("bench", "--in", TUTORIAL, "--labels", LABELS, "--limit", "40",
                 "--workers", "1,2", "--repeat", "1", "--json", json.toString());
         assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
         assertTrue(Pattern.compile("(?m)^\\s+1\\s+[0-9.]+\\s+[0-9.]+").matcher(result.getOutput()).find(),
@@ -243,9 +239,9 @@ class CliTest {
     }
 
     @Test
-    void benchEmbedsBesideClassifying(QuarkusMainLauncher launcher) throws IOException {
+    void benchEmbedsBesideClassifying() throws Exception {
         Path json = tmp.resolve("bench-embed.json");
-        LaunchResult result = launcher.launch("bench", "--in", TUTORIAL, "--labels", LABELS, "--limit", "40",
+        CliRun result = CliRun.launch("bench", "--in", TUTORIAL, "--labels", LABELS, "--limit", "40",
                 "--task", "classify,embed", "--request-size", "8", "--workers", "1", "--repeat", "1",
                 "--json", json.toString());
         assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
@@ -259,13 +255,13 @@ class CliTest {
                 embed.toString());
         assertEquals(1.0, embed.get("speedup").asDouble(), 1e-12);
 
-        LaunchResult wrong = launcher.launch("bench", "--in", TUTORIAL, "--labels", LABELS, "--task", "summarize");
+        CliRun wrong = CliRun.launch("bench", "--in", TUTORIAL, "--labels", LABELS, "--task", "summarize");
         assertEquals(2, wrong.exitCode());
         assertTrue(wrong.getErrorOutput().contains("--task must be classify or embed"), wrong.getErrorOutput());
     }
 
     @Test
-    void evalReadsGzipAndGoldLabelsThatAreTheCandidates(QuarkusMainLauncher launcher) throws IOException {
+    void evalReadsGzipAndGoldLabelsThatAreTheCandidates() throws Exception {
         // Every 126th post of the 20-group test split (sorted by group): 60 posts over all 20 groups, gzipped.
         List<String> sample = new ArrayList<>();
         try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
@@ -285,7 +281,7 @@ class CliTest {
             out.write((String.join("\n", sample) + "\n").getBytes(StandardCharsets.UTF_8));
         }
         Path json = tmp.resolve("eval20.json");
-        LaunchResult result = launcher.launch("eval", "--in", gz.toString(), "--labels", String.join(",", groups),
+        CliRun result = CliRun.launch("eval", "--in", gz.toString(), "--labels", String.join(",", groups),
                 "--json", json.toString());
         assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
         // 20 long names: the confusion matrix numbers its columns
@@ -301,7 +297,6 @@ class CliTest {
         assertEquals(60, cells);
         // chance is 1/20; the model reads group names well enough for far more than that
         assertTrue(report.get("accuracy").asDouble() > 0.15, report.get("accuracy").toString());
-        assertNull(System.getProperty("quarkus.http.host-enabled"), "command-line settings leak into later tests");
     }
 
     private static JsonNode read(String line) {
