@@ -15,7 +15,6 @@ import jakarta.enterprise.context.Dependent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.triage.scoring.CatchAllDefaults;
 import dev.triage.scoring.LabelSpec;
 import dev.triage.service.Stack;
 import io.quarkus.arc.Unremovable;
@@ -66,8 +65,7 @@ public class CalibrateCommand extends EngineCommand {
         }
         boolean nli = loaded.nli();
         double defaultTemperature = nli ? 1.0 : config.scoring().temperature();
-        double defaultThreshold = nli ? 0.0 : noneThreshold != null ? noneThreshold
-                : config.scoring().noneThreshold().orElse(CatchAllDefaults.threshold(loaded.model().spec().name()));
+        double defaultThreshold = catchAllThreshold(loaded);
         CalibrationReport.Fitted fitted = CalibrationReport.fit(examples, realNames.size(), noneLabel != null, nli,
                 defaultTemperature, defaultThreshold);
         new CalibrationReport(out(), realNames, noneLabel == null ? null : noneLabel.trim(), nli)
