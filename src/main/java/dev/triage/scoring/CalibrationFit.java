@@ -132,7 +132,7 @@ public final class CalibrationFit {
     /**
      * A threshold fitted on a few examples, taken halfway to the default: on the 20NG train split (8 examples
      * per group, 10 draws) this kept the fit's mean F1 and made the groups that lost F1 against the default
-     * fewer (17 % to 12 % of the cases) and their losses smaller.
+     * fewer (17 % to 10–12 % of the cases) and their losses smaller.
      */
     public static double towardDefault(double fitted, double defaultThreshold) {
         return (fitted + defaultThreshold) / 2;
