@@ -15,7 +15,6 @@ import jakarta.enterprise.context.Dependent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.triage.scoring.CatchAllDefaults;
 import dev.triage.scoring.LabelSpec;
 import dev.triage.service.Stack;
 import io.quarkus.arc.Unremovable;
@@ -44,6 +43,12 @@ public class CalibrateCommand extends EngineCommand {
             description = "Also write each text's label strengths, {\"id\", \"label\", \"strengths\"} per line")
     Path strengthsOut;
 
+    @Option(names = "--prior", paramLabel = "RATE",
+            description = "Share of texts a label applies to where the threshold will serve (e.g. 0.05 for 1 in 20): "
+                    + "the threshold becomes the cut of best expected F1 at that rate instead of the likelihood's "
+                    + "50 %% point, so a balanced set of examples can calibrate a rare label")
+    Double prior;
+
     /** One labelled text: its strengths per real label, and the index of its gold label (-1: none of them). */
     record Example(com.fasterxml.jackson.databind.JsonNode id, String label, double[] strengths, int gold) {
     }
@@ -54,6 +59,9 @@ public class CalibrateCommand extends EngineCommand {
         List<LabelSpec> specs = withCatchAll(realNames.stream().map(LabelSpec::plain).toList());
         template();
         checkWritable("--strengths-out", strengthsOut);
+        if (prior != null && !(prior > 0 && prior < 1)) {
+            throw CliException.usage("--prior must be between 0 and 1, not " + prior);
+        }
         Map<String, Integer> goldToIndex = GoldIndex.of(realNames, labelMap);
         JsonlReader.requireReadable(in);
         List<DocSource.Doc> docs = readDocs(goldToIndex);
@@ -66,10 +74,9 @@ public class CalibrateCommand extends EngineCommand {
         }
         boolean nli = loaded.nli();
         double defaultTemperature = nli ? 1.0 : config.scoring().temperature();
-        double defaultThreshold = nli ? 0.0 : noneThreshold != null ? noneThreshold
-                : config.scoring().noneThreshold().orElse(CatchAllDefaults.threshold(loaded.model().spec().name()));
+        double defaultThreshold = catchAllThreshold(loaded);
         CalibrationReport.Fitted fitted = CalibrationReport.fit(examples, realNames.size(), noneLabel != null, nli,
-                defaultTemperature, defaultThreshold);
+                defaultTemperature, prior == null ? Double.NaN : prior);
         new CalibrationReport(out(), realNames, noneLabel == null ? null : noneLabel.trim(), nli)
                 .print(model(loaded), hypothesis, examples, fitted, defaultTemperature, defaultThreshold);
         return 0;

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 import dev.triage.scoring.CalibrationFit;
 
@@ -33,10 +34,12 @@ final class CalibrationReport {
     /**
      * Temperature from the texts with a real gold label (embedding models, two labels or more); threshold from
      * the best label's strength (catch-all: is any label right?) or from every label's (multi-label: is it this
-     * one?), at the temperature the scores will use.
+     * one?), at the temperature the scores will use; with a prior, the cut of best expected F1 at that rate.
+     *
+     * @param prior the share of texts a label applies to where the threshold is used, or NaN (likelihood)
      */
     static Fitted fit(List<CalibrateCommand.Example> examples, int labelCount, boolean withCatchAll, boolean nli,
-            double defaultTemperature, double defaultThreshold) {
+            double defaultTemperature, double prior) {
         List<CalibrateCommand.Example> real = examples.stream().filter(e -> e.gold() >= 0).toList();
         double temperature = Double.NaN;
         if (!nli && labelCount > 1 && real.size() > 1) {
@@ -65,9 +68,22 @@ final class CalibrationReport {
         for (int i = 0; i < flags.length; i++) {
             flags[i] = present.get(i);
         }
-        double threshold = CalibrationFit.threshold(strengths.stream().mapToDouble(Double::doubleValue).toArray(),
-                flags, slope);
+        double[] values = strengths.stream().mapToDouble(Double::doubleValue).toArray();
+        double threshold = Double.isNaN(prior) ? CalibrationFit.threshold(values, flags, slope)
+                : expectedF1(values, flags, prior);
         return new Fitted(temperature, threshold);
+    }
+
+    /** {@link CalibrationFit#expectedF1Threshold} of the strengths of texts the label is and is not right for. */
+    private static double expectedF1(double[] values, boolean[] flags, double prior) {
+        double[] positives = IntStream.range(0, values.length).filter(i -> flags[i]).mapToDouble(i -> values[i])
+                .toArray();
+        double[] negatives = IntStream.range(0, values.length).filter(i -> !flags[i]).mapToDouble(i -> values[i])
+                .toArray();
+        if (positives.length < 2 || negatives.length < 2) {
+            throw CliException.usage("--prior needs 2 texts or more of each kind (the label right, and not)");
+        }
+        return CalibrationFit.expectedF1Threshold(positives, negatives, prior);
     }
 
     void print(String model, String template, List<CalibrateCommand.Example> examples, Fitted fitted,

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import jakarta.inject.Inject;
 
 import dev.triage.config.TriageConfig;
+import dev.triage.scoring.CatchAllDefaults;
 import dev.triage.scoring.LabelSpec;
 import dev.triage.scoring.LongText;
 import dev.triage.service.ClassificationRequest;
@@ -64,6 +65,12 @@ abstract class EngineCommand implements Callable<Integer> {
             description = "The catch-all's threshold (a cosine, or an NLI entailment-minus-contradiction logit), "
                     + "e.g. from 'triage calibrate' (default: the model's)")
     Double noneThreshold;
+
+    /** The catch-all threshold in force: --none-threshold, else the configured one, else the model's default. */
+    double catchAllThreshold(Stack loaded) {
+        return loaded.nli() ? 0.0 : noneThreshold != null ? noneThreshold
+                : config.scoring().noneThreshold().orElse(CatchAllDefaults.threshold(loaded.model().spec().name()));
+    }
 
     PrintWriter out() {
         return spec.commandLine().getOut();

@@ -46,7 +46,7 @@ final class OneVsRest {
                 LabelSpec withExamples = fewShot.label(label, g);
                 row(rows, "few-shot", withExamples, catchAll, g, goldToIndex, kept);
                 double threshold = fewShot.threshold((texts, labels) -> eval.strengths(loaded, texts, labels), label, g,
-                        catchAll);
+                        catchAll, eval.catchAllThreshold(loaded));
                 row(rows, String.format(Locale.ROOT, "few-shot, threshold %.3f", threshold), withExamples,
                         LabelSpec.catchAll(catchAll.name(), java.util.OptionalDouble.of(threshold)), g, goldToIndex,
                         kept);

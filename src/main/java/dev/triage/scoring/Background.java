@@ -2,6 +2,8 @@ package dev.triage.scoring;
 
 import java.util.List;
 
+import dev.triage.model.Vectors;
+
 /**
  * The catch-all's reference for embedding models: a fixed list of general topics, put through the request's
  * template(s) and embedded like labels (cached with them). Their mean vector is where a hypothesis about "some
@@ -29,6 +31,19 @@ public final class Background {
             "music and audio", "news and politics", "personal finance", "pets", "pop culture", "real estate",
             "religion and spirituality", "science", "shopping", "sports", "style and fashion",
             "technology and computing", "television", "travel", "video gaming");
+
+    /**
+     * A few-shot label's direction: its name's direction plus half its examples' ({@link #direction(float[], float[],
+     * double[])}); chosen among 0.3, 0.5, 1 and 2 on the 20NG train split (deploy/ACCURACY.md).
+     */
+    static final double EXAMPLE_DIRECTION_WEIGHT = 0.5;
+
+    /**
+     * Subtracted from a few-shot label's strength. Texts like its examples sit closer to a direction that has
+     * them in it, so the F1-best cut for few-shot labels is 0.24 where it is 0.20 without examples (20NG train);
+     * shifting the strength lets one threshold serve labels with and without examples in the same request.
+     */
+    public static final double FEW_SHOT_OFFSET = 0.04;
 
     private Background() {
     }
@@ -58,5 +73,18 @@ public final class Background {
             direction[i] = (float) (difference[i] / norm);
         }
         return direction;
+    }
+
+    /**
+     * A label's direction from its parts: the name's (template(s), description) and, for a few-shot label, its
+     * examples' mean vector's direction away from the same centre, at {@link #EXAMPLE_DIRECTION_WEIGHT}. Kept
+     * apart, the name still counts when the examples' vectors (texts, not hypotheses) sit far from the centre.
+     *
+     * @param examples the normalised mean of the example vectors, or null
+     */
+    public static float[] direction(float[] named, float[] examples, double[] centre) {
+        float[] own = direction(named, centre);
+        return examples == null ? own : Vectors.weightedMean(new float[][] { own, direction(examples, centre) },
+                new double[] { 1.0, EXAMPLE_DIRECTION_WEIGHT });
     }
 }

@@ -100,6 +100,51 @@ public final class CalibrationFit {
         return best.get(best.size() / 2);
     }
 
+    /**
+     * The cut that maximises the expected F1 of "present" on texts of which a fraction {@code prior} is positive,
+     * each class's strengths taken as normally distributed with the examples' mean and spread. From 8 positives
+     * the empirical best cut jumps from one example to the next; the normal model smooths it, and the prior is
+     * stated rather than read off the examples, so 8 positives against 8 others can fit a 1-in-20 task.
+     */
+    public static double expectedF1Threshold(double[] positives, double[] negatives, double prior) {
+        if (positives.length < 2 || negatives.length < 2 || !(prior > 0 && prior < 1)) {
+            throw new IllegalArgumentException("needs 2 strengths or more of each class and 0 < prior < 1");
+        }
+        double[] pos = meanAndSpread(positives);
+        double[] neg = meanAndSpread(negatives);
+        double lo = Math.min(pos[0] - 4 * pos[1], neg[0] - 4 * neg[1]);
+        double hi = Math.max(pos[0] + 4 * pos[1], neg[0] + 4 * neg[1]);
+        double best = lo;
+        double bestF1 = -1;
+        for (int i = 0; i <= 1000; i++) {
+            double cut = lo + (hi - lo) * i / 1000;
+            double tpr = ScoreMath.normalTail((cut - pos[0]) / pos[1]);
+            double fpr = ScoreMath.normalTail((cut - neg[0]) / neg[1]);
+            double f1 = 2 * prior * tpr / (prior * tpr + (1 - prior) * fpr + prior);
+            if (f1 > bestF1) {
+                bestF1 = f1;
+                best = cut;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * A threshold fitted on a few examples, taken halfway to the default: on the 20NG train split (8 examples
+     * per group, 10 draws) this kept the fit's mean F1 and made the groups that lost F1 against the default
+     * fewer (17 % to 10–12 % of the cases) and their losses smaller.
+     */
+    public static double towardDefault(double fitted, double defaultThreshold) {
+        return (fitted + defaultThreshold) / 2;
+    }
+
+    /** Mean and standard deviation (plus 0.001, so identical strengths still spread). */
+    private static double[] meanAndSpread(double[] values) {
+        double mean = java.util.Arrays.stream(values).average().orElseThrow();
+        double squares = java.util.Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
+        return new double[] { mean, Math.sqrt(squares / values.length) + 1e-3 };
+    }
+
     /** log(1 + e^x) without overflow. */
     static double softplus(double x) {
         return x > 30 ? x : Math.log1p(Math.exp(x));

@@ -12,7 +12,6 @@ import dev.triage.batch.BatchRunner;
 import dev.triage.model.Encoded;
 import dev.triage.model.Sha256;
 import dev.triage.model.TextTokenizer;
-import dev.triage.model.Vectors;
 
 /**
  * Zero-shot with a sentence encoder: cosine between the text's vector and each label's vector.
@@ -24,7 +23,8 @@ import dev.triage.model.Vectors;
  * Hypothesis and example vectors are cached across requests (bounded LRU; examples by content hash).
  * <p>
  * With a catch-all label, how strongly a label matches is the cosine between the text and the label's direction
- * away from the general topics ({@link Background}); the real labels' distribution stays the softmax of cosines.
+ * away from the general topics ({@link Background}, {@link LabelVector}), less {@link Background#FEW_SHOT_OFFSET}
+ * for a few-shot label; the real labels' distribution stays the softmax of cosines.
  */
 public final class EmbeddingScorer implements ZeroShotScorer {
 
@@ -104,10 +104,11 @@ public final class EmbeddingScorer implements ZeroShotScorer {
     @Override
     public double[][] strengths(ClassifyCommand command) {
         RequestVectors embedded = vectors(command);
-        float[][] against = embedded.directions() != null ? embedded.directions() : embedded.labels();
         double[][] strengths = new double[embedded.texts().length][];
         for (int t = 0; t < strengths.length; t++) {
-            strengths[t] = embedded.texts()[t] == null ? null : cosines(embedded.texts()[t], against);
+            float[] text = embedded.texts()[t];
+            strengths[t] = text == null ? null : embedded.directions() != null ? embedded.strengths(text)
+                    : LabelVector.cosines(text, embedded.labels());
         }
         return strengths;
     }
@@ -116,23 +117,25 @@ public final class EmbeddingScorer implements ZeroShotScorer {
      * Text vectors (null for a blank text), the real labels' vectors and, with a catch-all, their directions away
      * from the general topics (else null).
      */
-    private record RequestVectors(float[][] texts, float[][] labels, float[][] directions) {
+    private record RequestVectors(float[][] texts, float[][] labels, float[][] directions, double[] offsets) {
+
+        /** The catch-all's strengths: cosines with the directions, few-shot labels' lowered by their offset. */
+        double[] strengths(float[] text) {
+            double[] strengths = LabelVector.cosines(text, directions);
+            for (int l = 0; l < strengths.length; l++) {
+                strengths[l] -= offsets[l];
+            }
+            return strengths;
+        }
     }
 
     private RequestVectors vectors(ClassifyCommand command) {
         List<String> texts = command.texts();
-        // Every vector this request needs that is not cached: label parts, then texts, in one pool run.
-        Map<String, String> missing = new LinkedHashMap<>(); // cache key -> text to embed
         List<Map<String, String>> labelParts = command.realLabels().stream().map(l -> parts(l, command)).toList();
         List<Map<String, String>> backgroundParts = command.catchAll().isEmpty() ? List.of()
                 : Background.TOPICS.stream().map(topic -> parts(LabelSpec.plain(topic), command)).toList();
-        for (Map<String, String> parts : concat(labelParts, backgroundParts)) {
-            for (Map.Entry<String, String> part : parts.entrySet()) {
-                if (vectorCache.getIfPresent(part.getKey()) == null) {
-                    missing.put(part.getKey(), part.getValue());
-                }
-            }
-        }
+        // Every vector this request needs that is not cached: label parts, then texts, in one pool run.
+        Map<String, String> missing = uncached(labelParts, backgroundParts);
         List<Encoded> sequences = new ArrayList<>(texts.size() + missing.size());
         int[] textRow = new int[texts.size()];
         float[][] cachedTexts = new float[texts.size()][];
@@ -152,13 +155,9 @@ public final class EmbeddingScorer implements ZeroShotScorer {
             known.put(key, vectors[row]);
             vectorCache.put(key, vectors[row++]);
         }
-        float[][] labelVectors = labelParts.stream().map(parts -> prototype(parts, known)).toArray(float[][]::new);
-        float[][] directions = null;
-        if (!backgroundParts.isEmpty()) {
-            double[] centre = Background.centre(backgroundParts.stream().map(parts -> prototype(parts, known)).toList());
-            directions = java.util.Arrays.stream(labelVectors).map(l -> Background.direction(l, centre))
-                    .toArray(float[][]::new);
-        }
+        List<LabelVector> labels = labelParts.stream().map(parts -> prototype(parts, known)).toList();
+        float[][] directions = backgroundParts.isEmpty() ? null : LabelVector.directions(labels,
+                backgroundParts.stream().map(parts -> prototype(parts, known).named()).toList());
         float[][] textVectors = new float[texts.size()][];
         for (int t = 0; t < texts.size(); t++) {
             textVectors[t] = cachedTexts[t] != null ? cachedTexts[t] : textRow[t] < 0 ? null : vectors[textRow[t]];
@@ -166,13 +165,20 @@ public final class EmbeddingScorer implements ZeroShotScorer {
                 textCache.put(Sha256.hex(texts.get(t)), textVectors[t]);
             }
         }
-        return new RequestVectors(textVectors, labelVectors, directions);
+        return new RequestVectors(textVectors, labels.stream().map(l -> l.vector(prototypes)).toArray(float[][]::new),
+                directions, labels.stream().mapToDouble(LabelVector::offset).toArray());
     }
 
-    private static <T> List<T> concat(List<T> first, List<T> second) {
-        List<T> all = new ArrayList<>(first);
-        all.addAll(second);
-        return all;
+    /** Cache key to text, for the parts not in the vector cache. */
+    private Map<String, String> uncached(List<Map<String, String>> labelParts, List<Map<String, String>> backgroundParts) {
+        Map<String, String> missing = new LinkedHashMap<>();
+        java.util.stream.Stream.concat(labelParts.stream(), backgroundParts.stream()).forEach(parts -> parts.forEach(
+                (key, text) -> {
+                    if (vectorCache.getIfPresent(key) == null) {
+                        missing.put(key, text);
+                    }
+                }));
+        return missing;
     }
 
     /** The texts a label's vector is made of, by cache key: its hypotheses (one per template), description, examples. */
@@ -187,7 +193,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
     }
 
     /** @param parts the label's texts by cache key, as {@link #parts} gives them */
-    private float[] prototype(Map<String, String> parts, Map<String, float[]> fresh) {
+    private LabelVector prototype(Map<String, String> parts, Map<String, float[]> fresh) {
         List<float[]> hypothesis = new ArrayList<>();
         List<float[]> description = new ArrayList<>();
         List<float[]> examples = new ArrayList<>();
@@ -196,28 +202,17 @@ public final class EmbeddingScorer implements ZeroShotScorer {
             float[] vector = fresh.containsKey(key) ? fresh.get(key) : vectorCache.getIfPresent(key);
             if (vector == null) {
                 // Evicted between lookup and use by a concurrent request: embed it again, alone.
-                String text = part.getValue();
-                vector = runner.run(List.of(tokenizer.encode(text)))[0];
+                vector = runner.run(List.of(tokenizer.encode(part.getValue())))[0];
                 vectorCache.put(key, vector);
             }
             (key.startsWith("e:") ? examples : key.startsWith("d:") ? description : hypothesis).add(vector);
         }
         // the templates' ensemble first, so a description weighs as much as all templates together
-        float[] named = hypothesis.size() == 1 ? hypothesis.get(0) : mean(hypothesis);
+        float[] named = hypothesis.size() == 1 ? hypothesis.get(0) : LabelVector.mean(hypothesis);
         if (!description.isEmpty()) {
-            named = mean(List.of(named, description.get(0)));
+            named = LabelVector.mean(List.of(named, description.get(0)));
         }
-        if (examples.isEmpty()) {
-            return named;
-        }
-        return Vectors.weightedMean(new float[][] { named, mean(examples) },
-                new double[] { prototypes.hypothesisWeight(), prototypes.exampleWeight() });
-    }
-
-    private static float[] mean(List<float[]> vectors) {
-        double[] weights = new double[vectors.size()];
-        java.util.Arrays.fill(weights, 1.0);
-        return Vectors.weightedMean(vectors.toArray(float[][]::new), weights);
+        return new LabelVector(named, examples.isEmpty() ? null : LabelVector.mean(examples));
     }
 
     static Classification blank(ClassifyCommand command) {
@@ -227,21 +222,13 @@ public final class EmbeddingScorer implements ZeroShotScorer {
 
     /** Scores of every label of the command, the catch-all (if any) from the labels' directions. */
     private double[] score(float[] text, RequestVectors embedded, ClassifyCommand command) {
-        double[] cosines = cosines(text, embedded.labels());
+        double[] cosines = LabelVector.cosines(text, embedded.labels());
         if (command.catchAll().isEmpty()) {
             return score(cosines, command.multiLabel());
         }
-        return CatchAll.scores(command.labels(), cosines(text, embedded.directions()),
+        return CatchAll.scores(command.labels(), embedded.strengths(text),
                 ScoreMath.softmax(cosines, temperature), catchAll.forLabel(command.catchAll().get()),
                 command.multiLabel());
-    }
-
-    private static double[] cosines(float[] text, float[][] labels) {
-        double[] cosines = new double[labels.length];
-        for (int l = 0; l < labels.length; l++) {
-            cosines[l] = Vectors.dot(text, labels[l]);
-        }
-        return cosines;
     }
 
     double[] score(double[] cosines, boolean multiLabel) {

@@ -28,6 +28,15 @@ public final class ScoreMath {
         return 1.0 / (1.0 + Math.exp(-x));
     }
 
+    /** P(Z > z) for a standard normal Z; Abramowitz and Stegun 7.1.26 for erfc, absolute error below 1e-7. */
+    public static double normalTail(double z) {
+        double x = Math.abs(z) / Math.sqrt(2);
+        double t = 1 / (1 + 0.3275911 * x);
+        double erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+                * Math.exp(-x * x);
+        return z >= 0 ? erfc / 2 : 1 - erfc / 2;
+    }
+
     /** P(entailment) of the two-way softmax over [contradiction, entailment]. */
     public static double entailmentVsContradiction(double contradiction, double entailment) {
         return sigmoid(entailment - contradiction);

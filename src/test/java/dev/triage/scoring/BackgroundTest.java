@@ -73,6 +73,34 @@ class BackgroundTest {
     }
 
     @Test
+    void aFewShotDirectionIsTheNamesPlusHalfTheExamples() {
+        double[] centre = { 0.5, 0.5, 0 };
+        float[] named = { 1, 0, 0 };
+        float[] examples = { 0, 0, 1 };
+        assertArrayEquals(Background.direction(named, centre), Background.direction(named, null, centre), 1e-7f,
+                "no examples: the name's direction");
+        float[] own = Background.direction(named, centre);
+        float[] fromExamples = Background.direction(examples, centre);
+        float[] expected = new float[3];
+        double norm = 0;
+        for (int i = 0; i < 3; i++) {
+            expected[i] = own[i] + 0.5f * fromExamples[i];
+            norm += expected[i] * expected[i];
+        }
+        for (int i = 0; i < 3; i++) {
+            expected[i] /= (float) Math.sqrt(norm);
+        }
+        assertArrayEquals(expected, Background.direction(named, examples, centre), 1e-6f);
+    }
+
+    @Test
+    void fewShotLabelsAreLoweredByTheOffsetAndOthersAreNot() {
+        assertEquals(0.04, Background.FEW_SHOT_OFFSET, 1e-12);
+        assertEquals(0.04, new LabelVector(new float[] { 1, 0 }, new float[] { 0, 1 }).offset(), 1e-12);
+        assertEquals(0.0, new LabelVector(new float[] { 1, 0 }, null).offset(), 1e-12);
+    }
+
+    @Test
     void theListIsVersionedAndHoldsDistinctTopics() {
         assertEquals("general-topics-1", Background.VERSION);
         assertEquals(Background.TOPICS.size(), Background.TOPICS.stream().distinct().count());

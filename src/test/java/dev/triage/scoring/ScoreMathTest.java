@@ -34,4 +34,13 @@ class ScoreMathTest {
         double[] two = ScoreMath.softmax(new double[] { -1.0, 2.0 }, 1.0);
         assertEquals(two[1], ScoreMath.entailmentVsContradiction(-1.0, 2.0), 1e-12);
     }
+
+    @Test
+    void normalTailIsTheUpperTailOfTheStandardNormal() {
+        assertEquals(0.5, ScoreMath.normalTail(0), 1e-7);
+        assertEquals(0.158655, ScoreMath.normalTail(1), 1e-6);
+        assertEquals(0.841345, ScoreMath.normalTail(-1), 1e-6);
+        assertEquals(0.0249979, ScoreMath.normalTail(1.96), 1e-6);
+        assertEquals(3.167e-5, ScoreMath.normalTail(4), 1e-7);
+    }
 }
