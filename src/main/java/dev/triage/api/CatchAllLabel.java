@@ -27,7 +27,7 @@ final class CatchAllLabel {
         if (none == null || !none.isBoolean()) {
             throw TriageException.badInput(field + ".none", none == null
                     ? "'threshold' is only for the catch-all label; add \"none\": true"
-                    : "must be true or false, not " + ClassifyRequest.kind(none));
+                    : "must be true or false, not " + JsonKind.of(none));
         }
         if (!none.booleanValue()) {
             if (threshold != null) {
@@ -40,7 +40,7 @@ final class CatchAllLabel {
         if (threshold != null && !threshold.isNull()) {
             if (!threshold.isNumber()) {
                 throw TriageException.badInput(field + ".threshold",
-                        "must be a number, not " + ClassifyRequest.kind(threshold));
+                        "must be a number, not " + JsonKind.of(threshold));
             }
             cut = OptionalDouble.of(threshold.doubleValue());
         }

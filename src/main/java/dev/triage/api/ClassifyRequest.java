@@ -15,13 +15,10 @@ import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -47,7 +44,7 @@ public final class ClassifyRequest {
             "multiLabel", "longText");
     private static final Set<String> LABEL_FIELDS = Set.of("name", "description", "examples", "none",
             "threshold");
-    private static final ObjectReader READER = strictReader();
+    private static final ObjectReader READER = StrictJson.strictReader();
 
     record Body(@JsonSetter(contentNulls = Nulls.FAIL) List<String> texts,
             @JsonAlias("candidate_labels") @JsonSetter(contentNulls = Nulls.FAIL) List<Label> labels,
@@ -73,7 +70,7 @@ public final class ClassifyRequest {
             throw TriageException.badInput(null, "request body is empty: expected {\"texts\": [...], \"labels\": [...]}");
         }
         if (!body.isObject()) {
-            throw TriageException.badInput(null, "request body must be a JSON object, not " + kind(body));
+            throw TriageException.badInput(null, "request body must be a JSON object, not " + JsonKind.of(body));
         }
         checkNames(body);
         Body bound;
@@ -187,7 +184,7 @@ public final class ClassifyRequest {
         if (e instanceof UnrecognizedPropertyException) {
             return TriageException.badInput(field, "unknown field; a label object has " + LABEL_FIELDS);
         }
-        String kind = kind(e.getProcessor() instanceof JsonParser p ? p.currentToken() : null);
+        String kind = JsonKind.of(e.getProcessor() instanceof JsonParser p ? p.currentToken() : null);
         String expected = switch (field.endsWith("]") ? "element" : last == null ? "" : last) {
             case "texts", "labels", "examples", "hypothesisTemplates" -> "'" + field + "' must be an array of strings";
             case "multiLabel" -> "must be true or false";
@@ -195,19 +192,6 @@ public final class ClassifyRequest {
             default -> "must be a string";
         };
         return TriageException.badInput(field, expected + ", not " + kind);
-    }
-
-    /** Coercions off: Jackson's defaults would read 1 as "1" and "true" as true. */
-    private static ObjectReader strictReader() {
-        var mapper = StrictJson.create().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        mapper.coercionConfigDefaults().setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
-        mapper.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
-                .setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
-        return mapper.reader();
     }
 
     static final class LabelBinder extends StdDeserializer<Label> {
@@ -231,20 +215,5 @@ public final class ClassifyRequest {
     /** The object form, bound by Jackson itself (so unknown members fail with their path). */
     record LabelObject(String name, String description,
             @JsonSetter(contentNulls = Nulls.FAIL) List<String> examples, JsonNode none, JsonNode threshold) {
-    }
-
-    static String kind(JsonNode node) {
-        return kind(node.asToken());
-    }
-
-    private static String kind(JsonToken token) {
-        return token == null ? "null" : switch (token) {
-            case START_ARRAY, END_ARRAY -> "an array";
-            case START_OBJECT, END_OBJECT, FIELD_NAME -> "an object";
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            default -> "null";
-        };
     }
 }

@@ -70,14 +70,14 @@ final class EmbedInputs {
         }
         if (!input.isArray()) {
             throw TriageException.badInput(field, "`" + field + "` must be a string or a list of strings, not "
-                    + ClassifyRequest.kind(input));
+                    + JsonKind.of(input));
         }
         List<String> texts = new ArrayList<>(input.size());
         for (int i = 0; i < input.size(); i++) {
             JsonNode item = input.get(i);
             if (!item.isTextual()) {
                 throw TriageException.badInput(field + "[" + i + "]", "`" + field + "[" + i + "]` must be a string, not "
-                        + ClassifyRequest.kind(item) + (item.isNumber() || item.isArray()
+                        + JsonKind.of(item) + (item.isNumber() || item.isArray()
                                 ? " (token-id input is not supported: send text)" : ""));
             }
             texts.add(item.asText());

@@ -70,13 +70,7 @@ public class RequestGuard {
             throw new TriageException(TriageException.Kind.METHOD_NOT_ALLOWED, null, "method " + request.method()
                     + " is not allowed: POST a JSON body to /" + FUNCTION + ", or a CloudEvent to /", null);
         }
-        String contentType = mediaType(request.getHeader("Content-Type"));
-        if (contentType.startsWith("application/") && !request.getHeader("Content-Type").startsWith(contentType)) {
-            // Media types are case-insensitive (RFC 9110); Funqy compares them case-sensitively.
-            String header = request.getHeader("Content-Type");
-            int semicolon = header.indexOf(';');
-            request.headers().set("Content-Type", contentType + (semicolon < 0 ? "" : header.substring(semicolon)));
-        }
+        String contentType = lowerCaseMediaType(request);
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
         boolean empty = body == null || body.length() == 0;
         if (contentType.equals("application/cloudevents-batch+json")) {
@@ -112,6 +106,17 @@ public class RequestGuard {
         byte[] bytes = body.getBytes();
         Utf8Check.require(bytes, null, "request body");
         BodyScan.check(bytes, "", config.limits());
+    }
+
+    /** Media types are case-insensitive (RFC 9110); Funqy compares them case-sensitively, so it gets them lower. */
+    private static String lowerCaseMediaType(HttpServerRequest request) {
+        String contentType = mediaType(request.getHeader("Content-Type"));
+        if (contentType.startsWith("application/") && !request.getHeader("Content-Type").startsWith(contentType)) {
+            String header = request.getHeader("Content-Type");
+            int semicolon = header.indexOf(';');
+            request.headers().set("Content-Type", contentType + (semicolon < 0 ? "" : header.substring(semicolon)));
+        }
+        return contentType;
     }
 
     private void binaryMode(HttpServerRequest request, String contentType, boolean empty) {
@@ -150,7 +155,7 @@ public class RequestGuard {
         }
         if (event == null || !event.isObject()) {
             throw TriageException.badInput(null, "structured CloudEvent must be a JSON object, not "
-                    + (event == null ? "empty" : ClassifyRequest.kind(event)));
+                    + (event == null ? "empty" : JsonKind.of(event)));
         }
         for (String member : REQUIRED_MEMBERS) {
             JsonNode value = event.get(member);
@@ -160,7 +165,7 @@ public class RequestGuard {
             }
             if (!value.isTextual() || value.asText().isBlank()) {
                 throw TriageException.badInput(member, "CloudEvent attribute '" + member
-                        + "' must be a non-empty string, not " + ClassifyRequest.kind(value));
+                        + "' must be a non-empty string, not " + JsonKind.of(value));
             }
         }
         specVersion("specversion", event.get("specversion").asText());
@@ -171,7 +176,7 @@ public class RequestGuard {
                 || !mediaType(dataContentType.asText()).equals("application/json"))) {
             throw TriageException.unsupportedMediaType("datacontenttype", "CloudEvent data must be application/json, not "
                     + (dataContentType.isTextual() ? "'" + dataContentType.asText() + "'"
-                            : ClassifyRequest.kind(dataContentType)));
+                            : JsonKind.of(dataContentType)));
         }
         if (event.has("data_base64")) {
             throw TriageException.unsupportedMediaType("data_base64",

@@ -89,7 +89,7 @@ public final class NativeSetup {
                     return null; // not a jar with bundled libraries (native image, or a custom build)
                 }
                 libraries.put(file, ExpectedContent.of(url));
-                identity.append(url).append('|').append(libraries.get(file).value()).append('\n');
+                identity.append(url).append('|').append(Long.toHexString(libraries.get(file).crc())).append('\n');
             }
             String name = "ort-" + Sha256.hex(identity.toString()).substring(0, 16);
             Optional<Path> prepared = dir.prepared().map(p -> p.resolve(name)).filter(p -> libraries.entrySet()

@@ -112,18 +112,7 @@ public final class OnnxModel implements AutoCloseable {
         LongBuffer ids = scratch.ids(cells).slice(0, cells);
         LongBuffer mask = scratch.mask(cells).slice(0, cells);
         LongBuffer types = signature.tokenTypes() ? scratch.types(cells).slice(0, cells) : null;
-        for (int r = 0; r < batch; r++) {
-            Encoded row = rows.get(r);
-            int base = r * seq;
-            for (int t = 0; t < seq; t++) {
-                boolean real = t < row.length();
-                ids.put(base + t, real ? row.ids()[t] : 0L);
-                mask.put(base + t, real ? 1L : 0L);
-                if (types != null) {
-                    types.put(base + t, real ? row.typeIds()[t] : 0L);
-                }
-            }
-        }
+        pad(rows, seq, ids, mask, types);
         long[] inputShape = { batch, seq };
         int width = signature.width();
         long[] outputShape = signature.outputRank() == 3 ? new long[] { batch, seq, width }
@@ -153,6 +142,22 @@ public final class OnnxModel implements AutoCloseable {
             gate.exit();
         }
         return kind == ModelKind.NLI ? logits(output, batch, width) : pool(output, rows, seq, width);
+    }
+
+    /** Row-major {@code rows x seq} inputs, each row padded with zeros (mask 0) after its last token. */
+    private static void pad(List<Encoded> rows, int seq, LongBuffer ids, LongBuffer mask, LongBuffer types) {
+        for (int r = 0; r < rows.size(); r++) {
+            Encoded row = rows.get(r);
+            int base = r * seq;
+            for (int t = 0; t < seq; t++) {
+                boolean real = t < row.length();
+                ids.put(base + t, real ? row.ids()[t] : 0L);
+                mask.put(base + t, real ? 1L : 0L);
+                if (types != null) {
+                    types.put(base + t, real ? row.typeIds()[t] : 0L);
+                }
+            }
+        }
     }
 
     private static float[][] logits(FloatBuffer output, int batch, int width) {

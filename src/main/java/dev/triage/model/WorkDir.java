@@ -1,11 +1,7 @@
 package dev.triage.model;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-
-import org.jboss.logging.Logger;
 
 import dev.triage.config.TriageConfig;
 
@@ -16,8 +12,6 @@ import dev.triage.config.TriageConfig;
  * image build), looked in first and never written, so a new pod starts without redoing that work.
  */
 public record WorkDir(Path writable, Optional<Path> prepared) {
-
-    private static final Logger LOG = Logger.getLogger(WorkDir.class);
 
     public static WorkDir of(Path writable) {
         return new WorkDir(writable, Optional.empty());
@@ -31,27 +25,5 @@ public record WorkDir(Path writable, Optional<Path> prepared) {
     /** The same sub-directory of both. */
     public WorkDir resolve(String child) {
         return new WorkDir(writable.resolve(child), prepared.map(dir -> dir.resolve(child)));
-    }
-
-    /** The prepared copy of {@code relative}, if there is one and it is a file of {@code size} bytes (-1: any). */
-    public Optional<Path> preparedFile(String relative, long size) {
-        if (prepared.isEmpty()) {
-            return Optional.empty();
-        }
-        Path file = prepared.get().resolve(relative);
-        try {
-            if (size < 0 ? Files.isRegularFile(file) : isWhole(file, size)) {
-                LOG.debugf("using prepared %s", file);
-                return Optional.of(file);
-            }
-        } catch (IOException e) {
-            LOG.debugf("prepared %s unreadable: %s", file, e);
-        }
-        return Optional.empty();
-    }
-
-    /** A copy is whole when it is a file of the size its source has (copies are moved into place complete). */
-    static boolean isWhole(Path file, long size) throws IOException {
-        return Files.isRegularFile(file) && Files.size(file) == size;
     }
 }

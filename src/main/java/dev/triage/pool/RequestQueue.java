@@ -8,15 +8,13 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 
 import dev.triage.model.Encoded;
 
 /**
- * The micro-batches waiting for a worker, kept per request. {@link Scheduling#FAIR}: a request that has not
- * had a turn yet is served next (arrival order among those), then requests take one micro-batch each in turn,
- * so a one-text request waits about one micro-batch whatever a big batch left queued. {@link Scheduling#FIFO}:
- * requests in arrival order, each to its end. A cancelled micro-batch leaves the queue (and its count) at once.
+ * The micro-batches waiting for a worker, kept per request, served in the {@link TurnOrder} the scheduling sets
+ * (FAIR: a one-text request waits about one micro-batch whatever a big batch left queued). A cancelled
+ * micro-batch leaves the queue (and its count) at once.
  */
 final class RequestQueue {
 
@@ -44,13 +42,9 @@ final class RequestQueue {
         int waiting;
     }
 
-    private volatile Scheduling scheduling;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    /** Requests that have not been served yet, oldest first. */
-    private final ArrayDeque<Request> arrivals = new ArrayDeque<>();
-    /** Requests served at least once that still wait; the head goes next. */
-    private final ArrayDeque<Request> turns = new ArrayDeque<>();
+    private final TurnOrder<Request> order;
     private long arrived;
     private int size;
     private long queuedCells;
@@ -59,7 +53,7 @@ final class RequestQueue {
     private boolean closed;
 
     RequestQueue(Scheduling scheduling) {
-        this.scheduling = scheduling;
+        this.order = new TurnOrder<>(scheduling);
     }
 
     static long cells(List<Encoded> rows) {
@@ -115,7 +109,7 @@ final class RequestQueue {
             size += request.waiting;
             queuedCells += cells;
             if (request.waiting > 0) {
-                arrivals.add(request);
+                order.arrived(request);
                 changed.signalAll();
             }
         } finally {
@@ -138,18 +132,14 @@ final class RequestQueue {
                 }
                 changed.await();
             }
-            Request request = next();
+            Request request = order.next();
             Task task = request.tasks.poll();
             while (!task.queued) {
                 task = request.tasks.poll(); // withdrawn ones are still in the deque; waiting > 0 says one is live
             }
             unqueue(task);
             if (request.waiting > 0) {
-                if (scheduling == Scheduling.FIFO) {
-                    turns.addFirst(request);
-                } else {
-                    turns.addLast(request);
-                }
+                order.servedAndWaiting(request);
             }
             running++;
             return task;
@@ -182,14 +172,6 @@ final class RequestQueue {
         }
     }
 
-    /** FIFO: the request at the head of {@code turns} (its only one) until it is done. */
-    private Request next() {
-        if (scheduling == Scheduling.FIFO) {
-            return turns.isEmpty() ? arrivals.poll() : turns.poll();
-        }
-        return arrivals.isEmpty() ? turns.poll() : arrivals.poll();
-    }
-
     /**
      * From now on requests are served in arrival order, each to its end: when not all can finish (a drain
      * budget), whole requests complete rather than every request a part and none its answer.
@@ -197,16 +179,7 @@ final class RequestQueue {
     void serveInArrivalOrder() {
         lock.lock();
         try {
-            if (scheduling == Scheduling.FIFO) {
-                return;
-            }
-            scheduling = Scheduling.FIFO;
-            List<Request> all = new ArrayList<>(turns);
-            all.addAll(arrivals);
-            all.sort(Comparator.comparingLong(request -> request.number));
-            turns.clear();
-            arrivals.clear();
-            arrivals.addAll(all);
+            order.serveInArrivalOrder(Comparator.comparingLong(request -> request.number));
         } finally {
             lock.unlock();
         }
@@ -221,7 +194,7 @@ final class RequestQueue {
         try {
             List<Task> removed = new ArrayList<>();
             double ahead = 0;
-            for (Request request : serviceOrder()) {
+            for (Request request : order.inServiceOrder()) {
                 for (Task task : request.tasks) {
                     if (task.queued && (ahead += task.cells) > keepCells) {
                         unqueue(task);
@@ -229,7 +202,8 @@ final class RequestQueue {
                     }
                 }
             }
-            dropEmpty();
+            order.removeIf(request -> request.waiting == 0);
+            changed.signalAll();
             return removed;
         } finally {
             lock.unlock();
@@ -239,25 +213,6 @@ final class RequestQueue {
     /** Takes out everything still queued; the caller fails it. */
     List<Task> removeAll() {
         return removeBeyond(-1);
-    }
-
-    private List<Request> serviceOrder() {
-        List<Request> order = new ArrayList<>(arrivals.size() + turns.size());
-        if (scheduling == Scheduling.FIFO) {
-            order.addAll(turns);
-            order.addAll(arrivals);
-        } else {
-            order.addAll(arrivals);
-            order.addAll(turns);
-        }
-        return order;
-    }
-
-    private void dropEmpty() {
-        Predicate<Request> empty = request -> request.waiting == 0;
-        arrivals.removeIf(empty);
-        turns.removeIf(empty);
-        changed.signalAll();
     }
 
     /** No more work comes; {@link #take} returns null once the queue is empty. */
@@ -288,9 +243,7 @@ final class RequestQueue {
             Request request = task.request;
             if (request.waiting == 0) {
                 request.tasks.clear();
-                if (!arrivals.remove(request)) {
-                    turns.remove(request);
-                }
+                order.remove(request);
                 changed.signalAll();
             }
         } finally {

@@ -1,6 +1,8 @@
 package dev.triage.service;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
@@ -36,35 +38,49 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
     /** What the scorers are built from, besides the model: settings and where measurements go. */
     public record Wiring(TriageConfig config, IntConsumer tokensPerRun, CachingScorer.Listener cacheListener,
             BiConsumer<String, Cache<?, ?>> cacheMetrics) {
-
-        /** No measurements recorded. */
-        public static Wiring unmetered(TriageConfig config) {
-            return new Wiring(config, tokens -> {
-            }, hit -> {
-            }, (name, cache) -> {
-            });
-        }
     }
 
-    /** Opens model, tokenizer, pool and scorer; anything opened is closed again if a later step fails. */
+    /**
+     * Opens model, tokenizer, pool and scorer; anything opened is closed again if a later step fails. Where the
+     * model's kind is known beforehand, the tokenizer loads on a second thread while ONNX Runtime makes its session.
+     */
     public static Stack open(ModelSpec spec, Wiring wiring, long startNanos) {
         TriageConfig config = wiring.config();
         WorkDir work = WorkDir.configured(config.model());
-        NativeSetup.cacheOrtLibraries(work.resolve("native"));
-        NativeSetup.placeTokenizerLibrary(work.resolve("djl"));
-        OnnxModel model = OnnxModel.open(spec);
+        Optional<CompletableFuture<TextTokenizer>> early = spec.kind().map(kind -> CompletableFuture.supplyAsync(
+                () -> openTokenizer(spec, work, kind), runnable -> Thread.ofPlatform().name("triage-tokenizer").start(
+                        runnable)));
+        OnnxModel model = null;
         TextTokenizer tokenizer = null;
         try {
-            tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), model.kind() == ModelKind.NLI);
+            NativeSetup.cacheOrtLibraries(work.resolve("native"));
+            model = OnnxModel.open(spec);
+            tokenizer = early.isPresent() ? join(early.get()) : openTokenizer(spec, work, model.kind());
             InferencePool pool = newPool(model, config, TriageConfig.effectiveWorkers(config.pool().workers()));
             return assemble(model, tokenizer, pool, wiring,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         } catch (RuntimeException e) {
-            if (tokenizer != null) {
+            early.ifPresent(loading -> loading.thenAccept(TextTokenizer::close));
+            if (tokenizer != null && early.isEmpty()) {
                 tokenizer.close();
             }
-            model.close();
+            if (model != null) {
+                model.close();
+            }
             throw e;
+        }
+    }
+
+    private static TextTokenizer openTokenizer(ModelSpec spec, WorkDir work, ModelKind kind) {
+        NativeSetup.placeTokenizerLibrary(work.resolve("djl"));
+        return TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), kind == ModelKind.NLI);
+    }
+
+    private static TextTokenizer join(CompletableFuture<TextTokenizer> loading) {
+        try {
+            return loading.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 

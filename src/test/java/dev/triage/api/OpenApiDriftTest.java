@@ -149,6 +149,16 @@ class OpenApiDriftTest {
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 
+    @Test
+    void theFormatFollowsThePathThenTheQueryThenAccept() {
+        given().get("/q/openapi.json").then().statusCode(200).contentType("application/json");
+        given().header("Accept", "application/json").get("/q/openapi").then().statusCode(200)
+                .contentType("application/json");
+        given().queryParam("format", "yaml").header("Accept", "application/json").get("/q/openapi").then()
+                .statusCode(200).contentType("application/yaml");
+        given().request("POST", "/q/openapi").then().statusCode(405).header("Allow", "GET, HEAD");
+    }
+
     static JsonNode document() {
         Response response = given().queryParam("format", "json").get("/q/openapi");
         assertEquals(200, response.statusCode(), response.asString());

@@ -1,0 +1,84 @@
+package dev.triage.pool;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Which waiting request runs its next micro-batch. {@link Scheduling#FAIR}: a request that has not had a turn yet
+ * goes first (arrival order among those), then requests take one micro-batch each in turn. {@link Scheduling#FIFO}:
+ * requests in arrival order, each to its end. Guarded by the {@link RequestQueue}'s lock.
+ */
+final class TurnOrder<R> {
+
+    private Scheduling scheduling;
+    /** Requests that have not been served yet, oldest first. */
+    private final ArrayDeque<R> arrivals = new ArrayDeque<>();
+    /** Requests served at least once that still wait; the head goes next. */
+    private final ArrayDeque<R> turns = new ArrayDeque<>();
+
+    TurnOrder(Scheduling scheduling) {
+        this.scheduling = scheduling;
+    }
+
+    void arrived(R request) {
+        arrivals.add(request);
+    }
+
+    /** The request to serve now, taken out; null if none waits. FIFO: the one being served, until it is done. */
+    R next() {
+        if (scheduling == Scheduling.FIFO) {
+            return turns.isEmpty() ? arrivals.poll() : turns.poll();
+        }
+        return arrivals.isEmpty() ? turns.poll() : arrivals.poll();
+    }
+
+    /** A request just served that still has micro-batches waiting. */
+    void servedAndWaiting(R request) {
+        if (scheduling == Scheduling.FIFO) {
+            turns.addFirst(request);
+        } else {
+            turns.addLast(request);
+        }
+    }
+
+    void remove(R request) {
+        if (!arrivals.remove(request)) {
+            turns.remove(request);
+        }
+    }
+
+    void removeIf(Predicate<R> done) {
+        arrivals.removeIf(done);
+        turns.removeIf(done);
+    }
+
+    /** Every waiting request, in the order they would be served next. */
+    List<R> inServiceOrder() {
+        List<R> order = new ArrayList<>(arrivals.size() + turns.size());
+        if (scheduling == Scheduling.FIFO) {
+            order.addAll(turns);
+            order.addAll(arrivals);
+        } else {
+            order.addAll(arrivals);
+            order.addAll(turns);
+        }
+        return order;
+    }
+
+    /** Switches to FIFO: every waiting request in arrival order, each to its end. */
+    void serveInArrivalOrder(Comparator<R> byArrival) {
+        if (scheduling == Scheduling.FIFO) {
+            return;
+        }
+        scheduling = Scheduling.FIFO;
+        List<R> all = new ArrayList<>(turns);
+        all.addAll(arrivals);
+        all.sort(byArrival);
+        turns.clear();
+        arrivals.clear();
+        arrivals.addAll(all);
+    }
+}
