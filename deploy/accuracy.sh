@@ -7,12 +7,14 @@
 # built jar; run it with nice, it takes long (fp32 BGE reads ~3 long posts/s on a shared 2-core machine).
 #   SUBSET=1000   evaluate 20NG test on the first N posts of a fixed shuffle (seed 17) instead of all 7,532
 #   FULL_MODELS   models that always get the whole 20NG test (default: all-minilm-l6-v2-q)
+#   TASKS="tutorial-777 sst2-dev ..."   run only these outputs (the names below; default: all of them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/java-home.sh
 DATA=${DATA:-/work/shared/data}
 SUBSET=${SUBSET:-1000}
 FULL_MODELS=${FULL_MODELS:-all-minilm-l6-v2-q}
+TASKS=${TASKS:-}
 MODELS=("$@")
 [ ${#MODELS[@]} -gt 0 ] || MODELS=(all-minilm-l6-v2-q bge-small-en-v15-q all-minilm-l6-v2 bge-small-en-v15)
 WORK=target/accuracy
@@ -54,6 +56,7 @@ for model in "${MODELS[@]}"; do
   run() { # name, eval arguments: skipped if its output exists
     local name=$1; shift
     [ -s "$out/$name.txt" ] && return 0
+    [ -z "$TASKS" ] || [[ " $TASKS " == *" $name "* ]] || return 0
     echo "$(date +%T) $model $name" >&2
     if triage "$model" eval --progress none "$@" > "$out/$name.tmp" 2> "$out/$name.err"; then
       mv "$out/$name.tmp" "$out/$name.txt"
