@@ -38,7 +38,9 @@ public class MixedLoad {
         int smallClients = Integer.parseInt(args[4]);
         int bigClients = Integer.parseInt(args[5]);
         int bigSize = Integer.parseInt(args[6]);
-        HttpClient http = HttpClient.newHttpClient();
+        // HTTP/1.1, a connection per client, as Knative's queue-proxy talks to the container (the JDK's default,
+        // h2c, would put all six clients on one multiplexed connection).
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
         List<Long> smallLatencies = Collections.synchronizedList(new ArrayList<>());
         AtomicLong docs = new AtomicLong();
