@@ -14,6 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -155,40 +157,41 @@ class CliIT {
                 predictions.stream().map(p -> p.get("labels").get(0).asText()).toList());
     }
 
+    /** A usage error: its arguments, and what stderr must name. */
+    record Usage(String name, List<String> args, String named) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static List<Usage> usageErrors() {
+        return List.of(
+                new Usage("missing input", List.of("classify", "--in", "/nonexistent/nope.jsonl", "--labels", LABELS),
+                        "nope.jsonl does not exist"),
+                new Usage("no labels", List.of("eval", "--in", TUTORIAL, "--labels", ""), "--labels"),
+                new Usage("label map to an unknown label", List.of("eval", "--in", TUTORIAL, "--labels", LABELS,
+                        "--label-map", "rec.motorcycles=cars,rec.sport.baseball=baseball"), "'cars'"),
+                new Usage("gold label left unmapped", List.of("eval", "--in", TUTORIAL, "--labels", LABELS,
+                        "--label-map", "rec.motorcycles=motorcycles"), "'rec.sport.baseball' (385 docs"),
+                new Usage("unknown option", List.of("classify", "--in", TUTORIAL, "--labels", LABELS, "--fast"),
+                        "--fast"),
+                new Usage("template without {}", List.of("classify", "--in", TUTORIAL, "--labels", LABELS,
+                        "--template", "no placeholder"), "{}"),
+                new Usage("template twice", List.of("classify", "--in", TUTORIAL, "--labels", LABELS, "--template",
+                        "About {}.", "--template", "About {}."), "--template: a template appears twice"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("usageErrors")
+    void badUsageExitsWithTwoAndSaysWhy(Usage usage) throws Exception {
+        CliRun run = CliRun.launch(usage.args().toArray(String[]::new));
+        assertEquals(2, run.exitCode(), run.getErrorOutput());
+        assertTrue(run.getErrorOutput().contains(usage.named()), run.getErrorOutput());
+    }
+
     @Test
-    void badUsageExitsWithTwoAndSaysWhy() throws Exception {
-        CliRun missing = CliRun.launch("classify", "--in", tmp.resolve("nope.jsonl").toString(), "--labels",
-                LABELS);
-        assertEquals(2, missing.exitCode());
-        assertTrue(missing.getErrorOutput().contains("nope.jsonl does not exist"), missing.getErrorOutput());
-
-        CliRun noLabels = CliRun.launch("eval", "--in", TUTORIAL, "--labels", "");
-        assertEquals(2, noLabels.exitCode());
-        assertTrue(noLabels.getErrorOutput().contains("--labels"), noLabels.getErrorOutput());
-
-        CliRun unknownTarget = CliRun.launch("eval", "--in", TUTORIAL, "--labels", LABELS, "--label-map",
-                "rec.motorcycles=cars,rec.sport.baseball=baseball");
-        assertEquals(2, unknownTarget.exitCode());
-        assertTrue(unknownTarget.getErrorOutput().contains("'cars'"), unknownTarget.getErrorOutput());
-
-        CliRun unmapped = CliRun.launch("eval", "--in", TUTORIAL, "--labels", LABELS, "--label-map",
-                "rec.motorcycles=motorcycles");
-        assertEquals(2, unmapped.exitCode());
-        assertTrue(unmapped.getErrorOutput().contains("'rec.sport.baseball' (385 docs"), unmapped.getErrorOutput());
-
-        CliRun unknownOption = CliRun.launch("classify", "--in", TUTORIAL, "--labels", LABELS, "--fast");
-        assertEquals(2, unknownOption.exitCode());
-        assertTrue(unknownOption.getErrorOutput().contains("--fast"), unknownOption.getErrorOutput());
-
-        CliRun template = CliRun.launch("classify", "--in", TUTORIAL, "--labels", LABELS, "--template",
-                "no placeholder");
-        assertEquals(2, template.exitCode());
-        assertTrue(template.getErrorOutput().contains("{}"), template.getErrorOutput());
-        CliRun twice = CliRun.launch("classify", "--in", TUTORIAL, "--labels", LABELS, "--template",
-                "About {}.", "--template", "About {}.");
-        assertEquals(2, twice.exitCode());
-        assertTrue(twice.getErrorOutput().contains("--template: a template appears twice"), twice.getErrorOutput());
-
+    void versionAndHelpExitWithZero() throws Exception {
         CliRun version = CliRun.launch("--version");
         assertEquals(0, version.exitCode());
         assertTrue(version.getOutput().contains("triage 1.0.0"), version.getOutput());
