@@ -33,14 +33,14 @@ class PoolDrainTest {
         })) {
             pool.submitAll(List.of(List.of(ROW))).get(0).get(5, TimeUnit.SECONDS); // the speed is measured
             List<CompletableFuture<float[][]>> queued = pool.submitAll(Collections.nCopies(100, List.of(ROW)));
-            long start = System.nanoTime();
             CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> pool.drainWithin(Duration.ofMillis(1000)));
-            // ~50 ms each on one worker: about 16 fit in 0.8 x 1 s; the tail of the queue is refused at once.
-            ExecutionException refused = assertThrows(ExecutionException.class, () -> queued.get(99).get(300,
-                    TimeUnit.MILLISECONDS));
+            // ~50 ms each on one worker: about 16 fit in 0.8 x 1 s; the tail of the queue is refused at once, by
+            // the plan ("would not finish"), not at the deadline ("not started"): no clock needed to tell them apart.
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> queued.get(99).get(5,
+                    TimeUnit.SECONDS));
             assertTrue(refused.getCause() instanceof PoolSaturatedException, refused.toString());
-            assertTrue(refused.getCause().getMessage().contains("drain budget"), refused.getCause().getMessage());
-            assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 300);
+            assertTrue(refused.getCause().getMessage().contains("would not finish within the drain budget"),
+                    refused.getCause().getMessage());
             assertEquals(1, queued.get(0).get(5, TimeUnit.SECONDS).length);
             drained.get(5, TimeUnit.SECONDS);
             // The drain returns at its deadline; a micro-batch still running then answers when it ends.
