@@ -19,6 +19,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * Drives a running Triage over HTTP (JDK only), used by deploy/mixed-load.sh:
  *   java deploy/MixedLoad.java URL SMALL.jsonl.gz BIG.jsonl.gz SECONDS SMALL_CLIENTS BIG_CLIENTS BIG_TEXTS
+ *   java deploy/MixedLoad.java --bodies SMALL.jsonl.gz OUT   (1-text request bodies for deploy/small-requests.lua)
  * SMALL_CLIENTS send 1-text requests back to back while BIG_CLIENTS send BIG_TEXTS-text requests, for SECONDS;
  * requests started before the end are waited for, and docs/s counts every text answered over the time until
  * the last reply. Prints one line: small requests' count, p50, p99 (ms), big requests answered, docs/s, refusals.
@@ -31,6 +32,12 @@ public class MixedLoad {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("--bodies")) { // for deploy/small-requests.lua: one 1-text request body per line
+            List<String> lines = texts(Path.of(args[1])).stream().map(t -> "{\"texts\":[" + t + "]," + LABELS + "}")
+                    .toList();
+            Files.write(Path.of(args[2]), lines);
+            return;
+        }
         String url = args[0];
         List<String> smallTexts = texts(Path.of(args[1]));
         List<String> bigTexts = texts(Path.of(args[2]));

@@ -6,18 +6,22 @@
 # the medians: small-request p50/p99, total docs/s, fair p99 / idle p99 and fair docs/s / FIFO docs/s.
 # Takes /tmp/triage-bench.lock itself, so it never runs beside another benchmark.
 #
-#   deploy/mixed-load.sh [--rounds N] [--seconds S] [--idle S]
+#   deploy/mixed-load.sh [--rounds N] [--seconds S] [--idle S] [--small-client wrk|java]
+# The small clients are wrk (C, installed from Debian if missing; default) or the JDK's HttpClient in
+# deploy/MixedLoad.java, which costs the shared 2 cores ~0.2 core at fair scheduling's ~130 requests/s; the big
+# clients are always MixedLoad.java. Each run also prints the server's CPU time and the client's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${TRIAGE_BENCH_LOCKED:-}" ]; then
   TRIAGE_BENCH_LOCKED=1 exec flock /tmp/triage-bench.lock "$0" "$@"
 fi
-rounds=3; seconds=60; idle=20
+rounds=3; seconds=60; idle=20; small_client=wrk
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift ;;
     --seconds) seconds="$2"; shift ;;
     --idle) idle="$2"; shift ;;
+    --small-client) small_client="$2"; shift ;;
     -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -26,6 +30,9 @@ done
 source deploy/java-home.sh
 source deploy/median.sh
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+if [ "$small_client" = wrk ] && ! command -v wrk >/dev/null; then
+  apt-get install -y -qq wrk >/dev/null || { echo "wrk is missing and could not be installed: --small-client java" >&2; exit 1; }
+fi
 small=src/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl.gz
 big=src/data/20newsgroups/20ng-bydate-all-test.stripped.jsonl.gz
 port=${MIXED_LOAD_PORT:-18151}
@@ -51,27 +58,54 @@ start_server() { # $1 = fair|fifo
   done
 }
 stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; server=; }
+"$JAVA_HOME/bin/javac" -d "$tmp/classes" deploy/MixedLoad.java # compiled once: no compile at every start
 drive() { # seconds smallClients bigClients bigTexts
-  "$JAVA_HOME/bin/java" deploy/MixedLoad.java "http://localhost:$port/classify" "$small" "$big" "$@"
+  "$JAVA_HOME/bin/java" -cp "$tmp/classes" MixedLoad "http://localhost:$port/classify" "$small" "$big" "$@"
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # the process's user + system CPU, in clock ticks
+# wrk, one connection per client, closed loop like MixedLoad's clients: "small_requests=.. small_p50_ms=.. ..."
+small_wrk() { # seconds clients
+  wrk -t"$2" -c"$2" -d"$1"s --timeout 600s -s deploy/small-requests.lua "http://localhost:$port/classify" \
+    -- "$tmp/bodies.txt" | tail -1
+}
+# One timed mixed run: "small_... big_requests=.. docs_per_s=.. docs=.. client_cpu_s=.." whichever the small client.
+mixed() { # seconds
+  if [ "$small_client" = java ]; then
+    drive "$1" 4 2 2048
+    return
+  fi
+  drive "$1" 0 2 2048 >"$tmp/big.txt" &
+  local big_pid=$! small_line big_line
+  sleep 1 # the big requests go first, as in the all-Java run where the JVM starts every client at once
+  small_line=$(small_wrk "$(($1 - 1))" 4)
+  wait "$big_pid"
+  big_line=$(cat "$tmp/big.txt")
+  # docs/s over the big clients' window (>= the wrk window: it waits for its last reply), small texts included.
+  awk -v s="$small_line" -v b="$big_line" 'BEGIN {
+    n = split(b " " s, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], p, "="); v[p[1]] = p[2] } # wrk wins small_*
+    elapsed = v["docs"] / v["docs_per_s"]; docs = v["docs"] + v["small_requests"]
+    printf "small_requests=%d small_p50_ms=%s small_p99_ms=%s big_requests=%d docs_per_s=%.1f refused=%d docs=%d client_cpu_s=%s\n",
+      v["small_requests"], v["small_p50_ms"], v["small_p99_ms"], v["big_requests"], docs / elapsed,
+      v["refused"] + v["small_non_200"], docs, v["client_cpu_s"] " (big client; wrk not counted)" }'
+}
 field() { sed "s/.*$1=\([^ ]*\).*/\1/" <<<"$2"; }
 
 declare -A p50 p99 rate per_doc
 idle_p99=()
-echo "$(nproc) CPUs; $rounds rounds; mixed: 2 clients x 2048 texts + 4 clients x 1 text for ${seconds}s"
+"$JAVA_HOME/bin/java" -cp "$tmp/classes" MixedLoad --bodies "$small" "$tmp/bodies.txt"
+echo "$(nproc) CPUs; $rounds rounds; mixed: 2 clients x 2048 texts + 4 clients x 1 text ($small_client) for ${seconds}s"
 for round in $(seq "$rounds"); do
   modes="fifo fair"; [ $((round % 2)) -eq 0 ] && modes="fair fifo"
   for mode in $modes; do
     start_server "$mode"
     drive 5 4 0 0 >/dev/null # warm-up, untimed
     if [ "$mode" = fair ]; then
-      line=$(drive "$idle" 1 0 0)
+      if [ "$small_client" = wrk ]; then line=$(small_wrk "$idle" 1); else line=$(drive "$idle" 1 0 0); fi
       echo "round $round idle  : $line"
       idle_p99+=("$(field small_p99_ms "$line")")
     fi
     cpu0=$(cpu_ticks "$server")
-    line=$(drive "$seconds" 4 2 2048)
+    line=$(mixed "$seconds")
     cpu_s=$(awk -v a="$cpu0" -v b="$(cpu_ticks "$server")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) / hz }')
     echo "round $round $mode  : $line server_cpu_s=$cpu_s"
     per_doc[$mode]+=" $(awk -v c="$cpu_s" -v d="$(field docs "$line")" 'BEGIN { printf "%.2f", 1000 * c / d }')"
