@@ -7,15 +7,15 @@
 # Takes /tmp/triage-bench.lock itself, so it never runs beside another benchmark.
 #
 #   deploy/mixed-load.sh [--rounds N] [--seconds S] [--idle S] [--small-client wrk|java]
-# The small clients are wrk (C, installed from Debian if missing; default) or the JDK's HttpClient in
-# deploy/MixedLoad.java, which costs the shared 2 cores ~0.2 core at fair scheduling's ~130 requests/s; the big
-# clients are always MixedLoad.java. Each run also prints the server's CPU time and the client's.
+# The small clients are the JDK's HttpClient in deploy/MixedLoad.java (default; it costs the shared 2 cores ~0.2
+# core at fair scheduling's ~130 requests/s) or wrk (C, installed from Debian if missing); the big clients are
+# always MixedLoad.java. Each run also prints the server's CPU time and the client's. PERFORMANCE.md has both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${TRIAGE_BENCH_LOCKED:-}" ]; then
   TRIAGE_BENCH_LOCKED=1 exec flock /tmp/triage-bench.lock "$0" "$@"
 fi
-rounds=3; seconds=60; idle=20; small_client=wrk
+rounds=3; seconds=60; idle=20; small_client=java
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift ;;

@@ -1,6 +1,6 @@
 -- wrk script for deploy/mixed-load.sh: each request is one 1-text classify body, taken in turn from the file given
 -- after "--" (one JSON body per line, written by MixedLoad.java --bodies). wrk is C: the small clients cost the
--- 2-core machine a few percent of a core, not the ~0.2 core the JDK's HttpClient took at ~130 requests/s.
+-- 2-core machine little CPU, where the JDK's HttpClient took ~0.2 core at ~130 requests/s (--small-client wrk).
 local bodies = {}
 local next = 0
 
