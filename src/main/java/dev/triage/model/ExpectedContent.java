@@ -12,7 +12,8 @@ import java.util.zip.CRC32;
 
 /**
  * What a file copied out of the application must hold, by content: the CRC-32 its jar entry records (the JDK
- * computes CRC-32 in hardware: checking at every start costs milliseconds, a SHA-256 did not). A cached copy is used only when its content matches (size and date prove nothing: a copy corrupted in place keeps both), and a
+ * computes CRC-32 in hardware: checking at every start costs milliseconds, a SHA-256 did not). A cached copy is
+ * used only when its content matches (size and date prove nothing: a copy corrupted in place keeps both), and a
  * copy is made beside its target under a unique name, checked, then moved into place atomically, so concurrent
  * starts agree.
  */
