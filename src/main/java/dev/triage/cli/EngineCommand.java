@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import jakarta.inject.Inject;
 
 import dev.triage.config.TriageConfig;
-import dev.triage.scoring.CatchAllDefaults;
 import dev.triage.scoring.LabelSpec;
 import dev.triage.scoring.LongText;
 import dev.triage.service.ClassificationRequest;
@@ -66,10 +65,9 @@ abstract class EngineCommand implements Callable<Integer> {
                     + "e.g. from 'triage calibrate' (default: the model's)")
     Double noneThreshold;
 
-    /** The catch-all threshold in force: --none-threshold, else the configured one, else the model's default. */
+    /** The catch-all threshold in force: --none-threshold, else the one the service uses (NLI: 0). */
     double catchAllThreshold(Stack loaded) {
-        return loaded.nli() ? 0.0 : noneThreshold != null ? noneThreshold
-                : config.scoring().noneThreshold().orElse(CatchAllDefaults.threshold(loaded.model().spec().name()));
+        return loaded.nli() ? 0.0 : noneThreshold != null ? noneThreshold : loaded.catchAllThreshold();
     }
 
     PrintWriter out() {

@@ -133,8 +133,7 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
             EmbeddingScorer embedding = new EmbeddingScorer(tokenizer, runner, scoring.labelCacheSize(),
                     scoring.temperature(), scoring.multiLabelThreshold(),
                     new EmbeddingScorer.Prototypes(scoring.hypothesisWeight(), scoring.exampleWeight()),
-                    new CatchAll.Calibration(scoring.noneThreshold()
-                            .orElse(CatchAllDefaults.threshold(model.spec().name())), scoring.temperature()),
+                    new CatchAll.Calibration(configuredThreshold(config, model), scoring.temperature()),
                     scoring.textCacheSize());
             wiring.cacheMetrics().accept("triage.label.vectors", embedding.cache());
             scorer = embedding;
@@ -154,6 +153,15 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
             scorer = cached;
         }
         return scorer;
+    }
+
+    /** The catch-all threshold an embedding model serves with: triage.scoring.none-threshold, else the model's. */
+    public double catchAllThreshold() {
+        return configuredThreshold(wiring.config(), model);
+    }
+
+    private static double configuredThreshold(TriageConfig config, OnnxModel model) {
+        return config.scoring().noneThreshold().orElse(CatchAllDefaults.threshold(model.spec().name()));
     }
 
     public boolean nli() {
