@@ -11,12 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Shared by the tests: waiting for readiness, and the tutorial's data. */
+/** Shared by the tests: waiting for readiness, the tutorial's data, and reading /q/metrics. */
 public final class TestSupport {
 
     public static final ObjectMapper JSON = new ObjectMapper();
@@ -26,6 +29,22 @@ public final class TestSupport {
             "rec.sport.baseball", "baseball");
 
     private TestSupport() {
+    }
+
+    /**
+     * The value of the first series {@code name} in a Prometheus exposition whose labels contain {@code labels}
+     * ("" for any); empty when there is none (a counter never incremented is absent). An exemplar may follow the
+     * value ("# {trace_id=...} 1.0 1733..."), as it does with tracing on.
+     */
+    public static OptionalDouble metric(String exposition, String name, String labels) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{([^}]*)\\})? ([0-9.eE+-]+|NaN)(?: #.*)?$")
+                .matcher(exposition);
+        while (m.find()) {
+            if (m.group(1) == null ? labels.isEmpty() : m.group(1).contains(labels)) {
+                return OptionalDouble.of(Double.parseDouble(m.group(2)));
+            }
+        }
+        return OptionalDouble.empty();
     }
 
     /** Blocks until /q/health/ready says UP (the model loads on its own thread after start). */

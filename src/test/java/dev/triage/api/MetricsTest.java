@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -42,10 +40,6 @@ class MetricsTest {
 
     static double metric(String name) {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+|NaN)$").matcher(text);
-        if (!m.find()) {
-            return 0; // a counter not yet registered or never incremented is absent: 0
-        }
-        return Double.parseDouble(m.group(1));
+        return TestSupport.metric(text, name, "").orElse(0); // a counter never incremented is absent: 0
     }
 }

@@ -28,13 +28,7 @@ class ResultCacheTest {
 
     static double lookups(String result) {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String line : text.split("\n")) {
-            if (line.startsWith("triage_cache_lookups_total{") && line.contains("result=\"" + result + "\"")) {
-                // the value follows the labels; with tracing on, an exemplar ("# {...} value time") may follow it
-                return Double.parseDouble(line.substring(line.indexOf("} ") + 2).split(" ")[0]);
-            }
-        }
-        return 0;
+        return TestSupport.metric(text, "triage_cache_lookups_total", "result=\"" + result + "\"").orElse(0);
     }
 
     @Test

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.triage.TestSupport;
+
 /** The packaged application (target/quarkus-app) run as its own process, as a container would run it. */
 final class PackagedApp implements AutoCloseable {
 
@@ -97,12 +99,8 @@ final class PackagedApp implements AutoCloseable {
 
     /** A gauge's or counter's value in /q/metrics (the first series of that name). */
     double metric(String name) throws IOException, InterruptedException {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.]+)")
-                .matcher(get("/q/metrics").body());
-        if (!m.find()) {
-            throw new AssertionError("no " + name + " in /q/metrics");
-        }
-        return Double.parseDouble(m.group(2));
+        return TestSupport.metric(get("/q/metrics").body(), name, "")
+                .orElseThrow(() -> new AssertionError("no " + name + " in /q/metrics"));
     }
 
     String output() throws IOException {
