@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="$2"; shift ;;
     --idle) idle="$2"; shift ;;
     --small-client) small_client="$2"; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -92,7 +92,9 @@ field() { sed "s/.*$1=\([^ ]*\).*/\1/" <<<"$2"; }
 
 declare -A p50 p99 rate per_doc
 idle_p99=()
-"$JAVA_HOME/bin/java" -cp "$tmp/classes" MixedLoad --bodies "$small" "$tmp/bodies.txt"
+if [ "$small_client" = wrk ]; then
+  "$JAVA_HOME/bin/java" -cp "$tmp/classes" MixedLoad --bodies "$small" "$tmp/bodies.txt"
+fi
 echo "$(nproc) CPUs; $rounds rounds; mixed: 2 clients x 2048 texts + 4 clients x 1 text ($small_client) for ${seconds}s"
 for round in $(seq "$rounds"); do
   modes="fifo fair"; [ $((round % 2)) -eq 0 ] && modes="fair fifo"

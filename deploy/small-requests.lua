@@ -2,18 +2,18 @@
 -- after "--" (one JSON body per line, written by MixedLoad.java --bodies). wrk is C: the small clients cost the
 -- 2-core machine little CPU, where the JDK's HttpClient took ~0.2 core at ~130 requests/s (--small-client wrk).
 local bodies = {}
-local next = 0
+local turn = 0
 
 function init(args)
   for line in io.lines(args[1]) do
     bodies[#bodies + 1] = line
   end
-  next = math.random(#bodies) -- each connection starts at its own place in the file
+  turn = math.random(#bodies) -- each connection starts at its own place in the file
 end
 
 function request()
-  next = next % #bodies + 1
-  return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, bodies[next])
+  turn = turn % #bodies + 1
+  return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, bodies[turn])
 end
 
 function done(summary, latency, requests)
