@@ -10,36 +10,52 @@ import sun.misc.Signal;
 
 /**
  * SIGINT and SIGTERM during a command: instead of the JVM's exit (which would free the model under a running
- * inference), the command's thread is interrupted; it stops reading, abandons its queued work, removes its
- * {@code .part}, and the run ends with "interrupted" and 130 / 143. If it has not ended after a grace period
- * the process exits anyway, through the shutdown hooks, which wait for any running inference.
+ * inference, or, while Quarkus still starts, fail its start with a stack trace), the signal is recorded and the
+ * command's thread interrupted; it stops reading, abandons its queued work, removes its {@code .part}, and the run
+ * ends with "interrupted" and 130 / 143. If it has not ended after a grace period the process exits anyway,
+ * through the shutdown hooks, which wait for any running inference.
  */
 final class CliSignals {
 
     static final Duration GRACE = Duration.ofSeconds(15);
     private static final AtomicReference<String> CAUGHT = new AtomicReference<>();
+    private static volatile Thread command;
 
     private CliSignals() {
     }
 
-    /** Routes INT and TERM to an interrupt of {@code command}, the thread running the command. */
-    static void install(Thread command) {
+    /** From the start of a command-line run: a signal is recorded, and ends the command once it runs. */
+    static void install() {
         for (String name : new String[] { "INT", "TERM" }) {
-            Signal.handle(new Signal(name), signal -> {
-                if (CAUGHT.compareAndSet(null, signal.getName())) {
-                    command.interrupt();
-                    Thread.ofPlatform().daemon(true).name("triage-cli-grace").start(() -> {
-                        try {
-                            Thread.sleep(GRACE);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                        System.err.println("triage: still stopping after " + GRACE.toSeconds() + " s; exiting");
-                        System.exit(exitCode(signal.getName()));
-                    });
-                }
-            });
+            Signal.handle(new Signal(name), CliSignals::stop);
         }
+    }
+
+    /** The thread running the command: interrupted by a signal, at once if one came while Quarkus started. */
+    static void commandRunsOn(Thread thread) {
+        command = thread;
+        if (CAUGHT.get() != null) {
+            thread.interrupt();
+        }
+    }
+
+    private static void stop(Signal signal) {
+        if (!CAUGHT.compareAndSet(null, signal.getName())) {
+            return;
+        }
+        Thread running = command;
+        if (running != null) {
+            running.interrupt();
+        }
+        Thread.ofPlatform().daemon(true).name("triage-cli-grace").start(() -> {
+            try {
+                Thread.sleep(GRACE);
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("triage: still stopping after " + GRACE.toSeconds() + " s; exiting");
+            System.exit(exitCode(signal.getName()));
+        });
     }
 
     /**

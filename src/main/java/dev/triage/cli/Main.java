@@ -28,6 +28,7 @@ public final class Main {
             Quarkus.run(TriageApplication.class, args);
             return;
         }
+        CliSignals.install(); // before Quarkus starts: a signal during its start must not fail the start
         List<String> set = new ArrayList<>();
         for (Map.Entry<String, String> property : CLI_PROPERTIES.entrySet()) {
             if (System.getProperty(property.getKey()) == null) {

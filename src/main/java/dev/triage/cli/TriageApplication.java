@@ -21,9 +21,9 @@ public class TriageApplication implements QuarkusApplication {
             // A model that failed to load asked for exit code 1 (Quarkus.asyncExit); report it.
             return ApplicationLifecycleManager.getExitCode();
         }
-        CliSignals.install(Thread.currentThread());
+        CliSignals.commandRunsOn(Thread.currentThread());
         try {
-            int code = Cli.commandLine().execute(args);
+            int code = CliSignals.caught().isPresent() ? CliException.FAILURE : Cli.commandLine().execute(args);
             Optional<String> signal = CliSignals.caught();
             if (signal.isPresent()) {
                 System.err.println("triage " + args[0] + ": interrupted (SIG" + signal.get() + ")");
