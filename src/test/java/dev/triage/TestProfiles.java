@@ -24,16 +24,22 @@ public final class TestProfiles {
 
     /**
      * The fp32 MiniLM (any batching matches the golden vectors to four nines) with micro-batches of 8, the result
-     * cache and tracing on: EmbeddingRoutesTest, ResultCacheTest and TracingTest. The cache wraps only the
-     * classify scorer, and tracing only records spans, so neither changes what the embedding routes answer.
+     * cache and tracing on, one worker, a queue of 64 waiting tokens and a 42,000-token work bound:
+     * EmbeddingRoutesTest, ResultCacheTest and TracingTest send one request at a time, which these bounds always
+     * admit; OverloadTest and AdmissionHttpTest saturate them. The cache wraps only the classify scorer, and
+     * tracing only records spans, so neither changes what the embedding routes answer. The work bound is above
+     * what OverloadTest's 8 requests are estimated at together (~37,600), so the queue is what refuses them, and
+     * below one of AdmissionHttpTest's large requests (~47,900), so a second one beside it is refused by admission.
      */
-    public static class Fp32CacheTracing implements QuarkusTestProfile {
+    public static class Fp32OneWorker implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("triage.model.name", "all-minilm-l6-v2", "triage.batch.max-size", "8",
                     "triage.cache.enabled", "true", "triage.cache.size", "100",
                     // what an OTLP endpoint would switch on; spans go to the in-memory exporter at once
-                    "quarkus.otel.sdk.disabled", "false", "quarkus.otel.bsp.schedule.delay", "10ms");
+                    "quarkus.otel.sdk.disabled", "false", "quarkus.otel.bsp.schedule.delay", "10ms",
+                    "triage.pool.workers", "1", "triage.pool.queue-tokens", "64",
+                    "triage.admission.max-work-tokens", "42000", "triage.admission.max-body-bytes", "20000000");
         }
     }
 
@@ -60,23 +66,6 @@ public final class TestProfiles {
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * One worker, a queue of 64 waiting tokens and a 42,000-token work bound (OverloadTest, AdmissionHttpTest).
-     * The bound is above what OverloadTest's 8 requests are estimated at together (~37,600), so the queue is what
-     * refuses them, and below one of AdmissionHttpTest's large requests (~47,900), so a second one beside it is
-     * refused by admission.
-     */
-    public static class OneWorkerTightBounds implements QuarkusTestProfile {
-        public static final long MAX_WORK_TOKENS = 42_000;
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("triage.pool.workers", "1", "triage.pool.queue-tokens", "64",
-                    "triage.admission.max-work-tokens", Long.toString(MAX_WORK_TOKENS),
-                    "triage.admission.max-body-bytes", "20000000");
         }
     }
 }

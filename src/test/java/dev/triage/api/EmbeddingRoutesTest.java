@@ -43,7 +43,7 @@ import io.restassured.http.ContentType;
  * both against transformers.js' vectors for the fp32 MiniLM (src/test/resources/golden).
  */
 @QuarkusTest
-@TestProfile(TestProfiles.Fp32CacheTracing.class)
+@TestProfile(TestProfiles.Fp32OneWorker.class)
 class EmbeddingRoutesTest {
 
     private static final double MIN_COSINE = 0.9999;

@@ -16,7 +16,7 @@ import io.restassured.http.ContentType;
 
 /** The per-text result cache: hits for identical requests, misses whenever anything that matters differs. */
 @QuarkusTest
-@TestProfile(TestProfiles.Fp32CacheTracing.class)
+@TestProfile(TestProfiles.Fp32OneWorker.class)
 class ResultCacheTest {
 
     static final String TEXT = "The catcher threw out the runner trying to steal second base.";

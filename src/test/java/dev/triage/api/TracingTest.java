@@ -32,7 +32,7 @@ import io.quarkus.test.junit.TestProfile;
  * exported to an in-process exporter, continues the caller's trace and carries texts, labels and tokens.
  */
 @QuarkusTest
-@TestProfile(TestProfiles.Fp32CacheTracing.class)
+@TestProfile(TestProfiles.Fp32OneWorker.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TracingTest {
 

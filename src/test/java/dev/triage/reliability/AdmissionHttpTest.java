@@ -24,7 +24,7 @@ import io.quarkus.test.junit.TestProfile;
  * request runs.
  */
 @QuarkusTest
-@TestProfile(TestProfiles.OneWorkerTightBounds.class)
+@TestProfile(TestProfiles.Fp32OneWorker.class)
 class AdmissionHttpTest {
 
     @Test

@@ -31,7 +31,7 @@ import io.quarkus.test.junit.TestProfile;
  * afterwards a normal request succeeds. The JVM's resident memory is printed and bounded.
  */
 @QuarkusTest
-@TestProfile(TestProfiles.OneWorkerTightBounds.class)
+@TestProfile(TestProfiles.Fp32OneWorker.class)
 class OverloadTest {
 
     static final int REQUESTS = 8;
