@@ -1,7 +1,5 @@
 package dev.triage.scoring;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -60,44 +58,6 @@ public final class CalibrationFit {
             }
             return loss;
         }, lo - margin, hi + margin);
-    }
-
-    /**
-     * The cut that maximises the F1 of "present" on these examples: for a rare label, what the likelihood's
-     * 50 % point is not (it buys accuracy on the common rest with recall). Where several cuts tie, their median.
-     */
-    public static double bestF1Threshold(double[] strengths, boolean[] present) {
-        double[] sorted = strengths.clone();
-        java.util.Arrays.sort(sorted);
-        List<Double> best = new ArrayList<>();
-        double bestF1 = -1;
-        for (int i = 1; i < sorted.length; i++) {
-            if (sorted[i] == sorted[i - 1]) {
-                continue;
-            }
-            double cut = (sorted[i] + sorted[i - 1]) / 2;
-            long tp = 0;
-            long fp = 0;
-            long fn = 0;
-            for (int j = 0; j < strengths.length; j++) {
-                boolean predicted = strengths[j] >= cut;
-                tp += predicted && present[j] ? 1 : 0;
-                fp += predicted && !present[j] ? 1 : 0;
-                fn += !predicted && present[j] ? 1 : 0;
-            }
-            double f1 = tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
-            if (f1 > bestF1 + 1e-12) {
-                bestF1 = f1;
-                best.clear();
-            }
-            if (Math.abs(f1 - bestF1) <= 1e-12) {
-                best.add(cut);
-            }
-        }
-        if (best.isEmpty()) {
-            throw new IllegalArgumentException("no cut between the strengths: they are all equal");
-        }
-        return best.get(best.size() / 2);
     }
 
     /**
