@@ -1,6 +1,5 @@
 package dev.triage.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -127,11 +126,7 @@ final class BenchReport {
             r.runs().forEach(run -> runs.add(run(run)));
             all.add(node);
         }
-        try {
-            DocSource.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
-        } catch (IOException e) {
-            throw new CliException(CliException.FAILURE, "--json: cannot write " + json + ": " + e.getMessage());
-        }
+        EngineCommand.writeJson(json, root);
     }
 
     private static ObjectNode run(Run run) {
