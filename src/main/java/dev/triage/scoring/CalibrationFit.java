@@ -61,10 +61,8 @@ public final class CalibrationFit {
     }
 
     /**
-     * The cut that maximises the expected F1 of "present" on texts of which a fraction {@code prior} is positive,
-     * each class's strengths taken as normally distributed with the examples' mean and spread. From 8 positives
-     * the empirical best cut jumps from one example to the next; the normal model smooths it, and the prior is
-     * stated rather than read off the examples, so 8 positives against 8 others can fit a 1-in-20 task.
+     * The cut of best expected F1 of "present" where a fraction {@code prior} is positive, each class normal with
+     * the examples' mean and spread: smoother than the empirical cut, and the prior need not be the examples' own.
      */
     public static double expectedF1Threshold(double[] positives, double[] negatives, double prior) {
         if (positives.length < 2 || negatives.length < 2 || !(prior > 0 && prior < 1)) {
@@ -89,11 +87,7 @@ public final class CalibrationFit {
         return best;
     }
 
-    /**
-     * A threshold fitted on a few examples, taken halfway to the default: on the 20NG train split (8 examples
-     * per group, 10 draws) this kept the fit's mean F1 and made the groups that lost F1 against the default
-     * fewer (17 % to 10–12 % of the cases) and their losses smaller.
-     */
+    /** A threshold fitted on a few examples, taken halfway to the default: fewer and smaller losses (ACCURACY.md). */
     public static double towardDefault(double fitted, double defaultThreshold) {
         return (fitted + defaultThreshold) / 2;
     }
