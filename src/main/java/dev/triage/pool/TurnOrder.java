@@ -9,7 +9,7 @@ import java.util.function.Predicate;
 /**
  * Which waiting request runs its next micro-batch. {@link Scheduling#FAIR}: a request that has not had a turn yet
  * goes first (arrival order among those), then requests take one micro-batch each in turn. {@link Scheduling#FIFO}:
- * requests in arrival order, each to its end. Guarded by the {@link RequestQueue}'s lock.
+ * requests in arrival order, each to its end. Guarded by the {@link RequestQueue}'s monitor.
  */
 final class TurnOrder<R> {
 
