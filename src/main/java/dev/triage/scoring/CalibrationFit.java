@@ -1,5 +1,7 @@
 package dev.triage.scoring;
 
+import java.util.Arrays;
+import java.util.DoubleSummaryStatistics;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -43,12 +45,7 @@ public final class CalibrationFit {
      * @param present whether the example's label is present (for the catch-all: whether a real label is)
      */
     public static double threshold(double[] strengths, boolean[] present, double temperature) {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (double s : strengths) {
-            lo = Math.min(lo, s);
-            hi = Math.max(hi, s);
-        }
+        DoubleSummaryStatistics range = Arrays.stream(strengths).summaryStatistics();
         double margin = 10 * temperature;
         return minimise(threshold -> {
             double loss = 0;
@@ -57,7 +54,7 @@ public final class CalibrationFit {
                 loss += softplus(present[i] ? -z : z); // -log sigmoid(+-z)
             }
             return loss;
-        }, lo - margin, hi + margin);
+        }, range.getMin() - margin, range.getMax() + margin);
     }
 
     /**
@@ -94,8 +91,8 @@ public final class CalibrationFit {
 
     /** Mean and standard deviation (plus 0.001, so identical strengths still spread). */
     private static double[] meanAndSpread(double[] values) {
-        double mean = java.util.Arrays.stream(values).average().orElseThrow();
-        double squares = java.util.Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
+        double mean = Arrays.stream(values).average().orElseThrow();
+        double squares = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
         return new double[] { mean, Math.sqrt(squares / values.length) + 1e-3 };
     }
 
