@@ -82,34 +82,21 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     public Encoded encode(String text) {
-        gate.enter();
-        try {
-            Encoding encoding = tokenizer.encode(text, true, false);
-            return new Encoded(encoding.getIds(), encoding.getTypeIds());
-        } finally {
-            gate.exit();
-        }
+        return gate.call(() -> encoded(tokenizer.encode(text, true, false)));
     }
 
     /** An NLI pair: the text is the premise, the hypothesis is kept whole. */
     public Encoded encodePair(String text, String hypothesis) {
-        gate.enter();
-        try {
-            Encoding encoding = tokenizer.encode(text, hypothesis, true, false);
-            return new Encoded(encoding.getIds(), encoding.getTypeIds());
-        } finally {
-            gate.exit();
-        }
+        return gate.call(() -> encoded(tokenizer.encode(text, hypothesis, true, false)));
+    }
+
+    private static Encoded encoded(Encoding encoding) {
+        return new Encoded(encoding.getIds(), encoding.getTypeIds());
     }
 
     /** Tokens of the text alone, without specials and without truncation. */
     public int countTokens(String text) {
-        gate.enter();
-        try {
-            return spans().encode(text, false, false).getIds().length;
-        } finally {
-            gate.exit();
-        }
+        return gate.call(() -> spans().encode(text, false, false).getIds().length);
     }
 
     /**
@@ -118,13 +105,7 @@ public final class TextTokenizer implements AutoCloseable {
      * original text (so a cased model sees the original casing).
      */
     public List<String> windows(String text, int tokensPerWindow, int overlap, int maxWindows) {
-        CharSpan[] tokens;
-        gate.enter();
-        try {
-            tokens = spans().encode(text, false, false).getCharTokenSpans();
-        } finally {
-            gate.exit();
-        }
+        CharSpan[] tokens = gate.call(() -> spans().encode(text, false, false).getCharTokenSpans());
         if (tokens.length <= tokensPerWindow) {
             return List.of(text);
         }
