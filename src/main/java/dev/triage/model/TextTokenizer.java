@@ -25,7 +25,7 @@ public final class TextTokenizer implements AutoCloseable {
      * No truncation, no specials: finds where the tokens of a long text are, to cut it into windows. Made on
      * first use: only chunking needs it, and each tokenizer instance holds ~14 MB of native vocabulary.
      */
-    private volatile HuggingFaceTokenizer spans;
+    private HuggingFaceTokenizer spans;
     private final int maxLength;
     private final NativeUseGate gate = new NativeUseGate("tokenizer");
 
@@ -58,23 +58,16 @@ public final class TextTokenizer implements AutoCloseable {
         }
     }
 
-    private HuggingFaceTokenizer spans() {
-        HuggingFaceTokenizer made = spans;
-        if (made == null) {
-            synchronized (this) {
-                made = spans;
-                if (made == null) {
-                    try {
-                        made = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson)
-                                .optAddSpecialTokens(false).optPadding(false).optTruncation(false).build();
-                    } catch (IOException e) {
-                        throw new ModelException(tokenizerJson + " can no longer be read: " + e.getMessage(), e);
-                    }
-                    spans = made;
-                }
+    private synchronized HuggingFaceTokenizer spans() {
+        if (spans == null) {
+            try {
+                spans = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson).optAddSpecialTokens(false)
+                        .optPadding(false).optTruncation(false).build();
+            } catch (IOException e) {
+                throw new ModelException(tokenizerJson + " can no longer be read: " + e.getMessage(), e);
             }
         }
-        return made;
+        return spans;
     }
 
     public int maxLength() {
