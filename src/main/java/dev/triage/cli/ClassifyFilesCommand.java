@@ -60,10 +60,11 @@ public class ClassifyFilesCommand extends EngineCommand {
         List<String> labelNames = labels();
         List<LabelSpec> labelSpecs = withCatchAll(labelNames.stream().map(LabelSpec::plain).toList());
         List<String> given = template();
-        checkChunk(chunking);
+        chunking.check(config.limits());
         checkWritable("--out", outFile);
         JsonlReader.requireReadable(in);
-        OptionalLong total = chunking.progress == Progress.Mode.NONE ? OptionalLong.empty() : JsonlReader.countRecords(in);
+        OptionalLong total = chunking.progress == Progress.Mode.NONE ? OptionalLong.empty()
+                : JsonlReader.countRecords(in);
         Stack loaded = loaded();
         String hypothesis = hypothesis(loaded);
         note("model " + describe(loaded) + ", labels " + labelNames
@@ -98,7 +99,7 @@ public class ClassifyFilesCommand extends EngineCommand {
             throws Exception {
         try (Writer writer = open(file)) {
             DocSource source = new DocSource(in, false, onBadLine, message -> shown.message(name() + ": " + message));
-            long count = classifyChunks(request, loaded, source, chunking, shown, doc -> true, (docs, results) -> {
+            long count = chunking.classify(service, request, loaded, source, shown, doc -> true, (docs, results) -> {
                 StringBuilder lines = new StringBuilder(docs.size() * 96);
                 for (int i = 0; i < docs.size(); i++) {
                     lines.append(line(docs.get(i), results.get(i))).append('\n');

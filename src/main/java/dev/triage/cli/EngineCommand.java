@@ -9,14 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
-import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.triage.config.TriageConfig;
-import dev.triage.scoring.Classification;
 import dev.triage.scoring.LabelSpec;
 import dev.triage.scoring.LongText;
 import dev.triage.service.ClassificationRequest;
@@ -69,23 +67,6 @@ abstract class EngineCommand implements Callable<Integer> {
             description = "The catch-all's threshold (a cosine, or an NLI entailment-minus-contradiction logit), "
                     + "e.g. from 'triage calibrate' (default: the model's)")
     Double noneThreshold;
-
-    /** --chunk and --progress, for the commands that stream a whole file through the engine. */
-    static final class Chunking {
-        @Option(names = "--chunk", paramLabel = "N", defaultValue = "256",
-                description = "Documents classified per step; about two chunks are held in memory (default: 256)")
-        int size;
-
-        @Option(names = "--progress", paramLabel = "auto|bar|lines|none", defaultValue = "auto",
-                description = "Progress on stderr: a redrawn line on a terminal, else a line every 5 s (default: auto)")
-        Progress.Mode progress;
-    }
-
-    /** Takes each classified chunk: the documents kept, and their results in the same order. */
-    @FunctionalInterface
-    interface ChunkSink {
-        void accept(List<DocSource.Doc> docs, List<Classification> results) throws Exception;
-    }
 
     /** The catch-all threshold in force: --none-threshold, else the one the service uses (NLI: 0). */
     double catchAllThreshold(Stack loaded) {
@@ -148,16 +129,6 @@ abstract class EngineCommand implements Callable<Integer> {
         return List.copyOf(templates);
     }
 
-    /** Documents per step must fit in one request. */
-    void checkChunk(Chunking chunking) {
-        int chunk = chunking.size;
-        checkAtLeastOne("--chunk", chunk);
-        if (chunk > config.limits().maxTexts()) {
-            throw CliException.usage("--chunk " + chunk + " is over triage.limits.max-texts ("
-                    + config.limits().maxTexts() + "), the most texts one request may hold");
-        }
-    }
-
     static void checkAtLeastOne(String option, long value) {
         if (value < 1) {
             throw CliException.usage(option + " must be at least 1, not " + value);
@@ -170,29 +141,6 @@ abstract class EngineCommand implements Callable<Integer> {
             DocSource.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
         } catch (IOException e) {
             throw new CliException(CliException.FAILURE, "--json: cannot write " + json + ": " + e.getMessage());
-        }
-    }
-
-    /**
-     * The source's documents that {@code keep} accepts, classified in file order in chunks of --chunk (a reader
-     * thread parses the next chunk meanwhile); returns how many were classified.
-     */
-    long classifyChunks(ClassificationRequest request, Stack loaded, DocSource source, Chunking chunking,
-            Progress shown, Predicate<DocSource.Doc> keep, ChunkSink sink) throws Exception {
-        try (source; ChunkPipeline chunks = new ChunkPipeline(source, chunking.size)) {
-            List<List<DocSource.Doc>> current = new ArrayList<>(List.of(List.of()));
-            return service.classifyInOrder(request, loaded, () -> {
-                List<DocSource.Doc> kept = List.of();
-                List<DocSource.Doc> docs;
-                while (kept.isEmpty() && (docs = chunks.next()) != null) {
-                    kept = docs.stream().filter(keep).toList();
-                }
-                current.set(0, kept);
-                return kept.isEmpty() ? null : kept.stream().map(DocSource.Doc::text).toList();
-            }, results -> sink.accept(current.getFirst(), results));
-        } catch (Exception | Error e) {
-            shown.abandon(); // the error starts on a line of its own
-            throw e;
         }
     }
 

@@ -125,7 +125,7 @@ public class EvalCommand extends EngineCommand {
             throw CliException.usage("--positive: '" + positive + "' is not one of the labels " + realNames);
         }
         List<String> given = template();
-        checkChunk(chunking);
+        chunking.check(config.limits());
         checkWritable("--json", json);
         Map<String, Integer> goldToIndex = GoldIndex.of(labelNames, labelMap);
         JsonlReader.requireReadable(in);
@@ -172,7 +172,7 @@ public class EvalCommand extends EngineCommand {
         Progress shown = new Progress(err(), name(), OptionalLong.of(kept), chunking.progress);
         DocSource source = new DocSource(in, true, DocSource.OnBadLine.SKIP, message -> {
         });
-        classifyChunks(request, loaded, source, chunking, shown, d -> goldOf.apply(d.label()) != null,
+        chunking.classify(service, request, loaded, source, shown, d -> goldOf.apply(d.label()) != null,
                 (scored, results) -> {
                     for (int i = 0; i < scored.size(); i++) {
                         report.add(goldOf.apply(scored.get(i).label()), labelNames.indexOf(results.get(i).top()));
