@@ -8,6 +8,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.triage.config.TriageConfig.Pool.Scheduling;
 import dev.triage.model.Encoded;
 
 /**
