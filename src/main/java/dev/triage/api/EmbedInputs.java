@@ -29,8 +29,11 @@ final class EmbedInputs {
         scan(body, field, maxTexts, OTHER_VALUES);
     }
 
-    /** @param otherValues JSON values the request may hold besides the texts */
+    /** @param otherValues JSON values the request may hold besides the texts; a null body is left to the binder */
     static void scan(byte[] body, String field, int maxTexts, int otherValues) {
+        if (body == null) {
+            return;
+        }
         int depth = 0;
         int items = 0;
         long values = 0;

@@ -44,9 +44,7 @@ public class EmbeddingRoutes {
 
     /** TEI: a list of vectors, one per input, even for one string. */
     private Object tei(byte[] body) {
-        if (body != null) {
-            EmbedInputs.scan(body, "inputs", config.limits().maxTexts());
-        }
+        EmbedInputs.scan(body, "inputs", config.limits().maxTexts());
         TeiEmbedRequest request = EmbedInputs.bind(body, TeiEmbedRequest.class);
         if (Boolean.FALSE.equals(request.normalize())) {
             throw TriageException.badInput("normalize", "`normalize: false` is not supported: the model's graph "
@@ -67,9 +65,7 @@ public class EmbeddingRoutes {
 
     /** OpenAI: an embedding list with usage; base64 is the little-endian float32 bytes, as OpenAI sends them. */
     private Object openAi(byte[] body) {
-        if (body != null) {
-            EmbedInputs.scan(body, "input", config.limits().maxTexts());
-        }
+        EmbedInputs.scan(body, "input", config.limits().maxTexts());
         OpenAiEmbeddingRequest request = EmbedInputs.bind(body, OpenAiEmbeddingRequest.class);
         if (request.model() == null || request.model().isBlank()) {
             throw TriageException.badInput("model", "`model` is required (any name: the served model answers)");

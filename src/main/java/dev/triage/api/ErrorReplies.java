@@ -50,39 +50,24 @@ public class ErrorReplies {
             ctx.response().close();
             return;
         }
-        int status;
-        String field = null;
-        String message;
-        if (failure instanceof TriageException api) {
-            status = status(api.kind());
-            field = api.field().orElse(null);
-            message = api.getMessage();
-            api.retryAfterSeconds().ifPresent(s -> ctx.response().putHeader("Retry-After", Integer.toString(s)));
-        } else if (failure instanceof JsonProcessingException json) {
+        if (failure instanceof JsonProcessingException json) {
             // Funqy reading a binary-mode CloudEvent's data (plain bodies fail with a bare 400, below).
-            status = 400;
             boolean event = ctx.request().headers().contains("ce-id");
-            field = event ? "data" : null;
-            message = (event ? "CloudEvent data" : "request body") + " is not valid JSON: " + jsonProblem(json);
-        } else if (failure != null) {
-            status = 500;
-            message = "internal error: " + failure;
-            LOG.error("request failed", failure);
-        } else {
-            status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-            message = describe(status, ctx);
-            if (status == 406) {
-                status = 415; // Funqy's answer to a media type it cannot read; 406 is about the reply's type
-                field = "Content-Type";
-            }
+            failure = TriageException.badInput(event ? "data" : null,
+                    (event ? "CloudEvent data" : "request body") + " is not valid JSON: " + jsonProblem(json));
         }
+        if (failure != null) {
+            ErrorShape.TRIAGE.reply(ctx, failure);
+            return;
+        }
+        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", message);
-        if (field != null) {
-            body.put("field", field);
+        body.put("error", describe(status, ctx));
+        if (status == 406) {
+            status = 415; // Funqy's answer to a media type it cannot read; 406 is about the reply's type
+            body.put("field", "Content-Type");
         }
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(Json.encode(body));
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.encode(body));
     }
 
     /** Failures that mean the connection is gone, as Vert.x and Netty report them. */

@@ -47,9 +47,7 @@ public class HfZeroShotRoute {
     }
 
     private Object answer(byte[] body) {
-        if (body != null) {
-            EmbedInputs.scan(body, "inputs", config.limits().maxTexts(), config.limits().maxLabels() + OPTION_VALUES);
-        }
+        EmbedInputs.scan(body, "inputs", config.limits().maxTexts(), config.limits().maxLabels() + OPTION_VALUES);
         HfZeroShotRequest request = EmbedInputs.bind(body, HfZeroShotRequest.class);
         List<String> texts = EmbedInputs.texts(request.inputs(), "inputs");
         HfZeroShotRequest.Parameters parameters = request.parameters();

@@ -30,7 +30,7 @@ public class OpenApiDocument {
     @ConfigProperty(name = "quarkus.application.version")
     String version;
 
-    private volatile Served served;
+    private Served served;
 
     /** The document in both forms, made once. */
     private record Served(byte[] yaml, byte[] json) {
@@ -67,17 +67,11 @@ public class OpenApiDocument {
         return accept != null && accept.contains("application/json");
     }
 
-    private Served document() {
-        Served document = served;
-        if (document == null) {
-            synchronized (this) {
-                if (served == null) {
-                    served = read();
-                }
-                document = served;
-            }
+    private synchronized Served document() {
+        if (served == null) {
+            served = read();
         }
-        return document;
+        return served;
     }
 
     private Served read() {

@@ -1,6 +1,5 @@
 package dev.triage.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,11 +11,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.triage.config.TriageConfig;
 import dev.triage.service.Stack;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** What {@code triage bench} measured: medians per worker count and the speed-up over the base count. */
 final class BenchReport {
 
     /** One timed run. */
+    @RegisterForReflection
     record Run(double wallSeconds, double docsPerSecond, double tokensPerSecond, double p50Ms, double p99Ms,
             double modelSeconds, double modelShare) {
     }
@@ -118,31 +119,15 @@ final class BenchReport {
         root.put("speedupBaseWorkers", base);
         ArrayNode all = root.putArray("results");
         for (Result r : results) {
-            ObjectNode node = run(r.median());
+            ObjectNode node = DocSource.JSON.valueToTree(r.median());
             node.put("task", r.task());
             node.put("workers", r.workers());
             node.put("callers", 2 * r.workers());
             node.put("speedup", r.speedup());
             ArrayNode runs = node.putArray("runs");
-            r.runs().forEach(run -> runs.add(run(run)));
+            r.runs().forEach(run -> runs.add(DocSource.JSON.<ObjectNode>valueToTree(run)));
             all.add(node);
         }
-        try {
-            DocSource.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
-        } catch (IOException e) {
-            throw new CliException(CliException.FAILURE, "--json: cannot write " + json + ": " + e.getMessage());
-        }
-    }
-
-    private static ObjectNode run(Run run) {
-        ObjectNode node = DocSource.JSON.createObjectNode();
-        node.put("wallSeconds", run.wallSeconds());
-        node.put("docsPerSecond", run.docsPerSecond());
-        node.put("tokensPerSecond", run.tokensPerSecond());
-        node.put("p50Ms", run.p50Ms());
-        node.put("p99Ms", run.p99Ms());
-        node.put("modelSeconds", run.modelSeconds());
-        node.put("modelShare", run.modelShare());
-        return node;
+        EngineCommand.writeJson(json, root);
     }
 }

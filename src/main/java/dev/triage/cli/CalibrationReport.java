@@ -2,6 +2,7 @@ package dev.triage.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
@@ -50,7 +51,7 @@ final class CalibrationReport {
         List<Boolean> present = new ArrayList<>();
         for (CalibrateCommand.Example e : examples) {
             if (withCatchAll) {
-                strengths.add(max(e.strengths()));
+                strengths.add(Arrays.stream(e.strengths()).max().orElseThrow());
                 present.add(e.gold() >= 0);
             } else {
                 for (int l = 0; l < e.strengths().length; l++) {
@@ -151,13 +152,5 @@ final class CalibrationReport {
             sum += tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
         }
         return sum / labels.size();
-    }
-
-    private static double max(double[] values) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : values) {
-            max = Math.max(max, v);
-        }
-        return max;
     }
 }

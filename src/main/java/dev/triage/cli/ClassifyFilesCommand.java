@@ -7,10 +7,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 import jakarta.enterprise.context.Dependent;
@@ -28,6 +26,7 @@ import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,31 +52,27 @@ public class ClassifyFilesCommand extends EngineCommand {
                     + "or report and skip it (skip)")
     DocSource.OnBadLine onBadLine;
 
-    @Option(names = "--chunk", paramLabel = "N", defaultValue = "256",
-            description = "Documents classified per step; about two chunks are held in memory (default: 256)")
-    int chunk;
-
-    @Option(names = "--progress", paramLabel = "auto|bar|lines|none", defaultValue = "auto",
-            description = "Progress on stderr: a redrawn line on a terminal, else a line every 5 s (default: auto)")
-    Progress.Mode progress;
+    @Mixin
+    Chunking chunking;
 
     @Override
     public Integer call() throws Exception {
         List<String> labelNames = labels();
         List<LabelSpec> labelSpecs = withCatchAll(labelNames.stream().map(LabelSpec::plain).toList());
         List<String> given = template();
-        checkChunk(chunk);
+        chunking.check(config.limits());
         checkWritable("--out", outFile);
         JsonlReader.requireReadable(in);
-        OptionalLong total = progress == Progress.Mode.NONE ? OptionalLong.empty() : JsonlReader.countRecords(in);
+        OptionalLong total = chunking.progress == Progress.Mode.NONE ? OptionalLong.empty()
+                : JsonlReader.countRecords(in);
         Stack loaded = loaded();
         String hypothesis = hypothesis(loaded);
         note("model " + describe(loaded) + ", labels " + labelNames
                 + (noneLabel == null ? "" : " + catch-all '" + noneLabel.trim() + "'") + ", template \"" + hypothesis + "\"");
 
         // Predictions on a terminal: a bar redrawn between them would only garble both.
-        Progress.Mode mode = progress == Progress.Mode.AUTO && outFile == null && Progress.stdoutIsTerminal()
-                ? Progress.Mode.LINES : progress;
+        Progress.Mode mode = chunking.progress == Progress.Mode.AUTO && outFile == null
+                && Progress.stdoutIsTerminal() ? Progress.Mode.LINES : chunking.progress;
         Progress shown = new Progress(err(), name(), total, mode);
         // A device or pipe (--out /dev/stdout) is written as it is; a symlink's file is replaced, not the link.
         boolean special = outFile != null && Files.exists(outFile) && !Files.isRegularFile(outFile);
@@ -102,15 +97,9 @@ public class ClassifyFilesCommand extends EngineCommand {
     /** Every document, in input order, to {@code file} (stdout if null); returns how many were written. */
     private long classifyAll(ClassificationRequest request, Stack loaded, Progress shown, Path file)
             throws Exception {
-        try (DocSource source = new DocSource(in, false, onBadLine, message -> shown.message(name() + ": " + message));
-                Writer writer = open(file); ChunkPipeline chunks = new ChunkPipeline(source, chunk)) {
-            List<List<DocSource.Doc>> current = new ArrayList<>(List.of(List.of()));
-            long count = service.classifyInOrder(request, loaded, () -> {
-                List<DocSource.Doc> docs = chunks.next();
-                current.set(0, docs);
-                return docs == null ? null : docs.stream().map(DocSource.Doc::text).toList();
-            }, results -> {
-                List<DocSource.Doc> docs = current.getFirst();
+        try (Writer writer = open(file)) {
+            DocSource source = new DocSource(in, false, onBadLine, message -> shown.message(name() + ": " + message));
+            long count = chunking.classify(service, request, loaded, source, shown, doc -> true, (docs, results) -> {
                 StringBuilder lines = new StringBuilder(docs.size() * 96);
                 for (int i = 0; i < docs.size(); i++) {
                     lines.append(line(docs.get(i), results.get(i))).append('\n');

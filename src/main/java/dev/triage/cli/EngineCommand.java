@@ -1,5 +1,6 @@
 package dev.triage.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 
 import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.triage.config.TriageConfig;
 import dev.triage.scoring.LabelSpec;
@@ -126,18 +129,18 @@ abstract class EngineCommand implements Callable<Integer> {
         return List.copyOf(templates);
     }
 
-    /** Documents per step must fit in one request. */
-    void checkChunk(int chunk) {
-        checkAtLeastOne("--chunk", chunk);
-        if (chunk > config.limits().maxTexts()) {
-            throw CliException.usage("--chunk " + chunk + " is over triage.limits.max-texts ("
-                    + config.limits().maxTexts() + "), the most texts one request may hold");
-        }
-    }
-
     static void checkAtLeastOne(String option, long value) {
         if (value < 1) {
             throw CliException.usage(option + " must be at least 1, not " + value);
+        }
+    }
+
+    /** Writes a JSON report for --json; failing that is exit code 1. */
+    static void writeJson(Path json, JsonNode root) {
+        try {
+            DocSource.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
+        } catch (IOException e) {
+            throw new CliException(CliException.FAILURE, "--json: cannot write " + json + ": " + e.getMessage());
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.triage.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +14,6 @@ import jakarta.enterprise.context.Dependent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.triage.scoring.Classification;
 import dev.triage.scoring.LabelSpec;
 import dev.triage.scoring.LongText;
 import dev.triage.service.ClassificationRequest;
@@ -24,6 +22,7 @@ import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -78,13 +77,8 @@ public class EvalCommand extends EngineCommand {
                     + "(fail, default) or report and skip it (skip)")
     DocSource.OnBadLine onBadLine;
 
-    @Option(names = "--chunk", paramLabel = "N", defaultValue = "256",
-            description = "Documents classified per step (default: 256)")
-    int chunk;
-
-    @Option(names = "--progress", paramLabel = "auto|bar|lines|none", defaultValue = "auto",
-            description = "Progress on stderr (default: auto)")
-    Progress.Mode progress;
+    @Mixin
+    Chunking chunking;
 
     /** Plain labels, or with --examples each label's first N substantial texts from that file. */
     private List<LabelSpec> fewShotLabels(List<String> labelNames, Map<String, Integer> goldToIndex) {
@@ -131,7 +125,7 @@ public class EvalCommand extends EngineCommand {
             throw CliException.usage("--positive: '" + positive + "' is not one of the labels " + realNames);
         }
         List<String> given = template();
-        checkChunk(chunk);
+        chunking.check(config.limits());
         checkWritable("--json", json);
         Map<String, Integer> goldToIndex = GoldIndex.of(labelNames, labelMap);
         JsonlReader.requireReadable(in);
@@ -175,29 +169,16 @@ public class EvalCommand extends EngineCommand {
         List<String> labelNames = labelSpecs.stream().map(LabelSpec::name).toList();
         ClassificationRequest request = new ClassificationRequest(List.of(), labelSpecs, template(), false, longText);
         EvalReport report = new EvalReport(labelNames);
-        Progress shown = new Progress(err(), name(), OptionalLong.of(kept), progress);
-        try (DocSource source = new DocSource(in, true, DocSource.OnBadLine.SKIP, message -> {
-        }); ChunkPipeline chunks = new ChunkPipeline(source, chunk)) {
-            List<List<DocSource.Doc>> current = new ArrayList<>(List.of(List.of()));
-            service.classifyInOrder(request, loaded, () -> {
-                List<DocSource.Doc> scored = List.of();
-                List<DocSource.Doc> docs;
-                while (scored.isEmpty() && (docs = chunks.next()) != null) {
-                    scored = docs.stream().filter(d -> goldOf.apply(d.label()) != null).toList();
-                }
-                current.set(0, scored);
-                return scored.isEmpty() ? null : scored.stream().map(DocSource.Doc::text).toList();
-            }, results -> {
-                List<DocSource.Doc> scored = current.getFirst();
-                for (int i = 0; i < scored.size(); i++) {
-                    report.add(goldOf.apply(scored.get(i).label()), labelNames.indexOf(results.get(i).top()));
-                }
-                shown.add(scored.size());
-            });
-        } catch (Exception | Error e) {
-            shown.abandon(); // the error starts on a line of its own
-            throw e;
-        }
+        Progress shown = new Progress(err(), name(), OptionalLong.of(kept), chunking.progress);
+        DocSource source = new DocSource(in, true, DocSource.OnBadLine.SKIP, message -> {
+        });
+        chunking.classify(service, request, loaded, source, shown, d -> goldOf.apply(d.label()) != null,
+                (scored, results) -> {
+                    for (int i = 0; i < scored.size(); i++) {
+                        report.add(goldOf.apply(scored.get(i).label()), labelNames.indexOf(results.get(i).top()));
+                    }
+                    shown.add(scored.size());
+                });
         shown.finish();
         return report;
     }
@@ -243,11 +224,7 @@ public class EvalCommand extends EngineCommand {
             root.put("positive", positiveLabel);
             root.put("positiveF1", report.f1(positiveLabel));
         }
-        try {
-            DocSource.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
-        } catch (IOException e) {
-            throw new CliException(CliException.FAILURE, "--json: cannot write " + json + ": " + e.getMessage());
-        }
+        writeJson(json, root);
         note("results written to " + json);
     }
 }

@@ -7,6 +7,8 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * Accuracy, per-class precision / recall / F1 and the confusion matrix of single-label predictions, with
  * scikit-learn's definitions: a class nobody predicted has precision 0, the macro average is the plain mean
@@ -15,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class EvalReport {
 
     /** One row of the report. */
+    @RegisterForReflection
     record Scores(String label, double precision, double recall, double f1, long support) {
     }
 
@@ -180,9 +183,9 @@ final class EvalReport {
         json.put("accuracy", accuracy());
         json.put("macroF1", macro().f1());
         ArrayNode classes = json.putArray("perClass");
-        perClass().forEach(r -> classes.add(scores(r)));
-        json.set("macroAvg", scores(macro()));
-        json.set("weightedAvg", scores(weighted()));
+        perClass().forEach(r -> classes.add(DocSource.JSON.<ObjectNode>valueToTree(r)));
+        json.set("macroAvg", DocSource.JSON.valueToTree(macro()));
+        json.set("weightedAvg", DocSource.JSON.valueToTree(weighted()));
         ObjectNode matrix = json.putObject("confusion");
         matrix.put("rows", "gold");
         matrix.put("columns", "predicted");
@@ -196,15 +199,5 @@ final class EvalReport {
             }
         }
         return json;
-    }
-
-    private static ObjectNode scores(Scores r) {
-        ObjectNode node = DocSource.JSON.createObjectNode();
-        node.put("label", r.label());
-        node.put("precision", r.precision());
-        node.put("recall", r.recall());
-        node.put("f1", r.f1());
-        node.put("support", r.support());
-        return node;
     }
 }

@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,36 +59,12 @@ final class JsonlReader implements Closeable {
         }
     }
 
-    /**
-     * Non-blank lines of an uncompressed file, counted by one fast pass over its bytes (for progress: a total
-     * and an ETA); empty for a compressed file, which would have to be decompressed twice.
-     */
+    /** Non-blank lines of an uncompressed file (a total for progress); empty for a compressed or unreadable one. */
     static OptionalLong countRecords(Path file) {
-        try {
-            if (gzip(file)) {
-                return OptionalLong.empty();
-            }
-            long records = 0;
-            boolean content = false;
-            byte[] buffer = new byte[1 << 16];
-            try (InputStream in = Files.newInputStream(file)) {
-                int read;
-                while ((read = in.read(buffer)) > 0) {
-                    for (int i = 0; i < read; i++) {
-                        byte b = buffer[i];
-                        if (b == '\n') {
-                            if (content) {
-                                records++;
-                            }
-                            content = false;
-                        } else if (b != ' ' && b != '\t' && b != '\r') {
-                            content = true;
-                        }
-                    }
-                }
-            }
-            return OptionalLong.of(content ? records + 1 : records);
-        } catch (IOException e) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8), 1 << 16)) {
+            return gzip(file) ? OptionalLong.empty() : OptionalLong.of(lines.lines().filter(l -> !l.isBlank()).count());
+        } catch (IOException | UncheckedIOException e) {
             return OptionalLong.empty();
         }
     }

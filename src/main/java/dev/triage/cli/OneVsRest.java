@@ -1,6 +1,5 @@
 package dev.triage.cli;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,11 +58,7 @@ final class OneVsRest {
             root.put("template", hypothesis);
             root.put("catchAll", catchAll.name());
             root.set("oneVsRest", rows);
-            try {
-                DocSource.JSON.writerWithDefaultPrettyPrinter().writeValue(eval.json.toFile(), root);
-            } catch (IOException e) {
-                throw new CliException(CliException.FAILURE, "--json: cannot write " + eval.json + ": " + e.getMessage());
-            }
+            EngineCommand.writeJson(eval.json, root);
         }
     }
 

@@ -105,6 +105,7 @@ final class Progress {
         if (mode == Mode.BAR && lastWidth > 0) {
             err.println();
             err.flush();
+            lastWidth = 0;
         }
     }
 

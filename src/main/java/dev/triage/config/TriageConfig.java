@@ -67,7 +67,11 @@ public interface TriageConfig {
 
         /** auto (detect from the ONNX outputs and config.json), embedding or nli. */
         @WithDefault("auto")
-        String kind();
+        Kind kind();
+
+        enum Kind {
+            AUTO, EMBEDDING, NLI
+        }
 
         /** Token limit per sequence, specials included; default from the model (256 MiniLM, 512 otherwise). */
         OptionalInt maxLength();

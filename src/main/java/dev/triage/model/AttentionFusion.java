@@ -8,18 +8,15 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
- * Rewrites each BERT self-attention block of an fp32 graph into one {@code com.microsoft:Attention}: the three
- * Q/K/V projections become one GEMM over packed weights, and the reshapes, transposes, scaling and mask add
- * go into the kernel. The block as exported and ORT-optimised:
+ * Rewrites each BERT self-attention block of an fp32 graph into one {@code com.microsoft:Attention} (one GEMM over
+ * packed Q/K/V weights; reshapes, transposes, scaling and mask add inside the kernel). The block as ORT leaves it:
  * <pre>
  *   q = Transpose[0,2,1,3](Reshape[0,0,N,h](Add(bq, MatMul(x, Wq))))      k: same, Transpose[0,2,3,1]
  *   p = Softmax(Add(FusedMatMul(q, k, alpha), mask))                     v: same as q
  *   out = Reshape[0,0,N*h](Transpose[0,2,1,3](MatMul(p, v)))
  *   mask = Mul(Sub(1, Cast(Unsqueeze[1](Unsqueeze[2](attention_mask)))), filter)   (one per graph)
  * </pre>
- * Why: fp32 MiniLM is GEMM-bound (deploy/engine-ceiling.sh); what is left to win is the non-GEMM ~16% of a
- * run, and this block holds about a third of it. Nothing else is matched: quantized graphs, other mask forms
- * or any intermediate read twice leave the block as it is.
+ * Nothing else is matched: quantized graphs, other mask forms or an intermediate read twice are left as they are.
  */
 final class AttentionFusion {
 

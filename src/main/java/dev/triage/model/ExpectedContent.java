@@ -11,11 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.zip.CRC32;
 
 /**
- * What a file copied out of the application must hold, by content: the CRC-32 its jar entry records (the JDK
- * computes CRC-32 in hardware: checking at every start costs milliseconds, a SHA-256 did not). A cached copy is
- * used only when its content matches (size and date prove nothing: a copy corrupted in place keeps both), and a
- * copy is made beside its target under a unique name, checked, then moved into place atomically, so concurrent
- * starts agree.
+ * What a file copied out of the application must hold: the CRC-32 its jar entry records (cheap enough to check at
+ * every start). A cached copy is used only when its content matches; a new one is written beside its target,
+ * checked, then moved into place atomically, so concurrent starts agree.
  */
 public record ExpectedContent(URL resource, long crc) {
 

@@ -19,14 +19,9 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 
 /**
- * Whether a rewritten graph computes what the original does: both sessions on a batch of two real sentences
- * (tokenized by the model's own tokenizer), the second padded so a fused attention must mask it exactly; every
- * float output compared over the whole tensor.
- * <p>
- * A dynamically quantized graph (q8) scales each activation by the batch's own range, so a last-bit difference
- * upstream can flip roundings everywhere downstream: ORT itself gives outputs 0.6% (MiniLM q8) to 8% (bge-small
- * q8) apart between its BASIC and ALL levels on these sentences, and the rewrite lands within that spread. There
- * the bound is ORT's own spread, measured on the spot, rather than the fixed fp32 one.
+ * Whether a rewritten graph computes what the original does: both sessions on two real sentences, the second
+ * padded so a fused attention must mask it exactly; every float output compared whole. A quantized graph (q8)
+ * rounds by the batch's own range, so its bound is ORT's own spread between optimisation levels, measured here.
  */
 final class FusionCheck {
 

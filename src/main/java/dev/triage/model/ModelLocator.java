@@ -8,7 +8,6 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
@@ -33,20 +32,12 @@ public final class ModelLocator {
     }
 
     public static ModelSpec locate(TriageConfig.Model config) {
-        Optional<ModelKind> kind = parseKind(config.kind());
+        Optional<ModelKind> kind = config.kind() == TriageConfig.Model.Kind.AUTO ? Optional.empty()
+                : Optional.of(ModelKind.valueOf(config.kind().name()));
         if (config.dir().isPresent()) {
             return fromDirectory(config.dir().get(), kind, config.maxLength());
         }
         return embedded(config.name(), WorkDir.configured(config), kind, config.maxLength());
-    }
-
-    static Optional<ModelKind> parseKind(String kind) {
-        return switch (kind.trim().toLowerCase(Locale.ROOT)) {
-            case "auto", "" -> Optional.empty();
-            case "embedding" -> Optional.of(ModelKind.EMBEDDING);
-            case "nli" -> Optional.of(ModelKind.NLI);
-            default -> throw new ModelException("triage.model.kind='" + kind + "': use auto, embedding or nli");
-        };
     }
 
     /** A model shipped inside the application; extracted to the work dir when running from a jar. */

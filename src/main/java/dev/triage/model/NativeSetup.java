@@ -16,21 +16,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 
 /**
- * Settings the native libraries read once, before they load.
- * <ul>
- * <li>DJL must never call home (its usage tracking and its metadata look-ups of 169.254.169.254): Triage runs
- * offline, often with no network at all.
- * <li>ONNX Runtime 1.29 records usage telemetry on Linux (1DS: a device id and an event database under
- * {@code ~/.cache/Microsoft/DeveloperTools}, uploaded when it can). Only {@value #ORT_TELEMETRY_OPT_OUT}=1 in the
- * process environment, set before start, stops all of it; deploy/triage, the images and the manifests set it.
- * Without it, {@link #ortEnvironment} turns ORT's events off at run time and says so.
- * <li>ONNX Runtime's loader copies its 28 MB library out of the jar into a new temp dir at every start: ~180 ms
- * of a 1.5 s start, and 28 MB of /tmp per process. {@link #cacheOrtLibraries} copies it once into the work dir
- * (a copy whose content differs from the jar entry's CRC-32 is made again) and points
- * {@code onnxruntime.native.path} at the copy.
- * <li>DJL extracts its tokenizer library under {@code ENGINE_CACHE_DIR}: {@link #placeTokenizerLibrary} points
- * that at the work dir too, so a prepared work dir holds every native library a start needs.
- * </ul>
+ * Settings the native libraries read once, before they load: DJL never calls home and ORT's telemetry is off
+ * (Triage runs offline), and ORT's and DJL's libraries live in the work dir instead of a new temp dir per start
+ * (deploy/PERFORMANCE.md), so a prepared work dir holds every native library a start needs.
  */
 public final class NativeSetup {
 

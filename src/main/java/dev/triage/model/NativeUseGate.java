@@ -2,6 +2,7 @@ package dev.triage.model;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -39,6 +40,16 @@ public final class NativeUseGate {
     public synchronized void exit() {
         if (--inside == 0) {
             notifyAll();
+        }
+    }
+
+    /** Runs {@code call} between {@link #enter()} and {@link #exit()}. */
+    public <T> T call(Supplier<T> call) {
+        enter();
+        try {
+            return call.get();
+        } finally {
+            exit();
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.triage.model;
 
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +36,7 @@ public record NliLabels(int count, int entailment, int contradiction) {
         if (config.isEmpty()) {
             return Optional.empty();
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = config.get().path("label2id").fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : config.get().path("label2id").properties()) {
             if (entry.getKey().toLowerCase(Locale.ROOT).startsWith("entail")) {
                 return Optional.of(entry.getValue().asInt());
             }
@@ -79,8 +77,7 @@ public record NliLabels(int count, int entailment, int contradiction) {
 
     private static Map<Integer, String> id2label(JsonNode config) {
         Map<Integer, String> labels = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = config.path("id2label").fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : config.path("id2label").properties()) {
             try {
                 labels.put(Integer.parseInt(entry.getKey()), entry.getValue().asText());
             } catch (NumberFormatException e) {

@@ -7,15 +7,10 @@ import java.util.Optional;
 import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
- * Rewrites every residual {@code Add -> LayerNormalization} of an ONNX graph into one
- * {@code com.microsoft:SkipLayerNormalization}, the kernel ONNX Runtime's own SkipLayerNormFusion would pick,
- * and folds a dense layer's bias {@code Add(bias, MatMul(..))} feeding the sum into the kernel's bias input.
- * <p>
- * Why by hand: the exported sentence encoders (opset 11) spell LayerNorm out in primitive ops; ORT fuses
- * them into {@code LayerNormalization}, but its Skip fusion does not fire behind the quantized MatMuls, and
- * in ORT 1.29 for Java the plain LayerNormalization kernel is ~7x slower than SkipLayerNormalization
- * (profiled: 19% of a q8 MiniLM run, 0.26 ms per call). Run on the graph ORT saved after its own
- * optimisations, so the LayerNorms are already fused. Same arithmetic: {@code LN(a + b + bias)}.
+ * Rewrites every residual {@code Add -> LayerNormalization} into one {@code com.microsoft:SkipLayerNormalization},
+ * folding a dense layer's bias {@code Add(bias, MatMul(..))} into the kernel's bias input: same arithmetic,
+ * {@code LN(a + b + bias)}. By hand because ORT's own Skip fusion does not fire behind quantized MatMuls, and the
+ * plain kernel is much slower (deploy/PERFORMANCE.md). Runs on the graph ORT saved after its own optimisations.
  */
 final class SkipLayerNormFusion {
 

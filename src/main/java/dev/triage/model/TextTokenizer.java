@@ -25,7 +25,7 @@ public final class TextTokenizer implements AutoCloseable {
      * No truncation, no specials: finds where the tokens of a long text are, to cut it into windows. Made on
      * first use: only chunking needs it, and each tokenizer instance holds ~14 MB of native vocabulary.
      */
-    private volatile HuggingFaceTokenizer spans;
+    private HuggingFaceTokenizer spans;
     private final int maxLength;
     private final NativeUseGate gate = new NativeUseGate("tokenizer");
 
@@ -58,23 +58,16 @@ public final class TextTokenizer implements AutoCloseable {
         }
     }
 
-    private HuggingFaceTokenizer spans() {
-        HuggingFaceTokenizer made = spans;
-        if (made == null) {
-            synchronized (this) {
-                made = spans;
-                if (made == null) {
-                    try {
-                        made = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson)
-                                .optAddSpecialTokens(false).optPadding(false).optTruncation(false).build();
-                    } catch (IOException e) {
-                        throw new ModelException(tokenizerJson + " can no longer be read: " + e.getMessage(), e);
-                    }
-                    spans = made;
-                }
+    private synchronized HuggingFaceTokenizer spans() {
+        if (spans == null) {
+            try {
+                spans = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson).optAddSpecialTokens(false)
+                        .optPadding(false).optTruncation(false).build();
+            } catch (IOException e) {
+                throw new ModelException(tokenizerJson + " can no longer be read: " + e.getMessage(), e);
             }
         }
-        return made;
+        return spans;
     }
 
     public int maxLength() {
@@ -82,34 +75,21 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     public Encoded encode(String text) {
-        gate.enter();
-        try {
-            Encoding encoding = tokenizer.encode(text, true, false);
-            return new Encoded(encoding.getIds(), encoding.getTypeIds());
-        } finally {
-            gate.exit();
-        }
+        return gate.call(() -> encoded(tokenizer.encode(text, true, false)));
     }
 
     /** An NLI pair: the text is the premise, the hypothesis is kept whole. */
     public Encoded encodePair(String text, String hypothesis) {
-        gate.enter();
-        try {
-            Encoding encoding = tokenizer.encode(text, hypothesis, true, false);
-            return new Encoded(encoding.getIds(), encoding.getTypeIds());
-        } finally {
-            gate.exit();
-        }
+        return gate.call(() -> encoded(tokenizer.encode(text, hypothesis, true, false)));
+    }
+
+    private static Encoded encoded(Encoding encoding) {
+        return new Encoded(encoding.getIds(), encoding.getTypeIds());
     }
 
     /** Tokens of the text alone, without specials and without truncation. */
     public int countTokens(String text) {
-        gate.enter();
-        try {
-            return spans().encode(text, false, false).getIds().length;
-        } finally {
-            gate.exit();
-        }
+        return gate.call(() -> spans().encode(text, false, false).getIds().length);
     }
 
     /**
@@ -118,13 +98,7 @@ public final class TextTokenizer implements AutoCloseable {
      * original text (so a cased model sees the original casing).
      */
     public List<String> windows(String text, int tokensPerWindow, int overlap, int maxWindows) {
-        CharSpan[] tokens;
-        gate.enter();
-        try {
-            tokens = spans().encode(text, false, false).getCharTokenSpans();
-        } finally {
-            gate.exit();
-        }
+        CharSpan[] tokens = gate.call(() -> spans().encode(text, false, false).getCharTokenSpans());
         if (tokens.length <= tokensPerWindow) {
             return List.of(text);
         }

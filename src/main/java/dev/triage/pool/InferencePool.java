@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
+import dev.triage.config.TriageConfig.Pool.Scheduling;
 import dev.triage.model.Encoded;
 import dev.triage.model.InferenceScratch;
 

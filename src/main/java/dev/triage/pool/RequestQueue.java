@@ -6,9 +6,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.TimeUnit;
 
+import dev.triage.config.TriageConfig.Pool.Scheduling;
 import dev.triage.model.Encoded;
 
 /**
@@ -18,7 +18,7 @@ import dev.triage.model.Encoded;
  */
 final class RequestQueue {
 
-    /** One micro-batch of one request; {@code queued} is guarded by the queue's lock. */
+    /** One micro-batch of one request; {@code queued} is guarded by the queue's monitor. */
     static final class Task {
         final List<Encoded> rows;
         /** Padded tokens the micro-batch costs (rows x longest row). */
@@ -42,8 +42,6 @@ final class RequestQueue {
         int waiting;
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
     private final TurnOrder<Request> order;
     private long arrived;
     private int size;
@@ -64,23 +62,13 @@ final class RequestQueue {
         return (long) longest * rows.size();
     }
 
-    int size() {
-        lock.lock();
-        try {
-            return size;
-        } finally {
-            lock.unlock();
-        }
+    synchronized int size() {
+        return size;
     }
 
     /** Padded tokens of the micro-batches waiting. */
-    long queuedCells() {
-        lock.lock();
-        try {
-            return queuedCells;
-        } finally {
-            lock.unlock();
-        }
+    synchronized long queuedCells() {
+        return queuedCells;
     }
 
     /** Queues one request's micro-batches together; a cancelled future takes its micro-batch out. */
@@ -101,8 +89,7 @@ final class RequestQueue {
             futures.add(task.result);
             cells += task.cells;
         }
-        lock.lock();
-        try {
+        synchronized (this) {
             request.number = arrived++;
             request.tasks.addAll(tasks);
             request.waiting = tasks.size();
@@ -110,10 +97,8 @@ final class RequestQueue {
             queuedCells += cells;
             if (request.waiting > 0) {
                 order.arrived(request);
-                changed.signalAll();
+                notifyAll();
             }
-        } finally {
-            lock.unlock();
         }
         return futures;
     }
@@ -123,52 +108,37 @@ final class RequestQueue {
      *
      * @return null once {@link #close()} was called and nothing is left
      */
-    Task take() throws InterruptedException {
-        lock.lock();
-        try {
-            while (size == 0) {
-                if (closed) {
-                    return null;
-                }
-                changed.await();
+    synchronized Task take() throws InterruptedException {
+        while (size == 0) {
+            if (closed) {
+                return null;
             }
-            Request request = order.next();
-            Task task = request.tasks.poll();
-            while (!task.queued) {
-                task = request.tasks.poll(); // withdrawn ones are still in the deque; waiting > 0 says one is live
-            }
-            unqueue(task);
-            if (request.waiting > 0) {
-                order.servedAndWaiting(request);
-            }
-            running++;
-            return task;
-        } finally {
-            lock.unlock();
+            wait();
         }
+        Request request = order.next();
+        Task task = request.tasks.poll();
+        while (!task.queued) {
+            task = request.tasks.poll(); // withdrawn ones are still in the deque; waiting > 0 says one is live
+        }
+        unqueue(task);
+        if (request.waiting > 0) {
+            order.servedAndWaiting(request);
+        }
+        running++;
+        return task;
     }
 
     /** A taken micro-batch is done (run, failed or skipped). */
-    void finished() {
-        lock.lock();
-        try {
-            running--;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+    synchronized void finished() {
+        running--;
+        notifyAll();
     }
 
     /** Waits until nothing is queued or running, at most until {@code deadlineNanos} (System.nanoTime()). */
-    void awaitIdle(long deadlineNanos) throws InterruptedException {
-        lock.lock();
-        try {
-            long left;
-            while ((size > 0 || running > 0) && (left = deadlineNanos - System.nanoTime()) > 0) {
-                changed.awaitNanos(left);
-            }
-        } finally {
-            lock.unlock();
+    synchronized void awaitIdle(long deadlineNanos) throws InterruptedException {
+        long left;
+        while ((size > 0 || running > 0) && (left = deadlineNanos - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
     }
 
@@ -176,38 +146,28 @@ final class RequestQueue {
      * From now on requests are served in arrival order, each to its end: when not all can finish (a drain
      * budget), whole requests complete rather than every request a part and none its answer.
      */
-    void serveInArrivalOrder() {
-        lock.lock();
-        try {
-            order.serveInArrivalOrder(Comparator.comparingLong(request -> request.number));
-        } finally {
-            lock.unlock();
-        }
+    synchronized void serveInArrivalOrder() {
+        order.serveInArrivalOrder(Comparator.comparingLong(request -> request.number));
     }
 
     /**
      * Takes out, in the order they would run, the micro-batches beyond the first {@code keepCells} padded
      * tokens; the caller fails them.
      */
-    List<Task> removeBeyond(double keepCells) {
-        lock.lock();
-        try {
-            List<Task> removed = new ArrayList<>();
-            double ahead = 0;
-            for (Request request : order.inServiceOrder()) {
-                for (Task task : request.tasks) {
-                    if (task.queued && (ahead += task.cells) > keepCells) {
-                        unqueue(task);
-                        removed.add(task);
-                    }
+    synchronized List<Task> removeBeyond(double keepCells) {
+        List<Task> removed = new ArrayList<>();
+        double ahead = 0;
+        for (Request request : order.inServiceOrder()) {
+            for (Task task : request.tasks) {
+                if (task.queued && (ahead += task.cells) > keepCells) {
+                    unqueue(task);
+                    removed.add(task);
                 }
             }
-            order.removeIf(request -> request.waiting == 0);
-            changed.signalAll();
-            return removed;
-        } finally {
-            lock.unlock();
         }
+        order.removeIf(request -> request.waiting == 0);
+        notifyAll();
+        return removed;
     }
 
     /** Takes out everything still queued; the caller fails it. */
@@ -216,14 +176,9 @@ final class RequestQueue {
     }
 
     /** No more work comes; {@link #take} returns null once the queue is empty. */
-    void close() {
-        lock.lock();
-        try {
-            closed = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+    synchronized void close() {
+        closed = true;
+        notifyAll();
     }
 
     private void unqueue(Task task) {
@@ -233,21 +188,16 @@ final class RequestQueue {
         task.request.waiting--;
     }
 
-    private void withdraw(Task task) {
-        lock.lock();
-        try {
-            if (!task.queued) {
-                return;
-            }
-            unqueue(task);
-            Request request = task.request;
-            if (request.waiting == 0) {
-                request.tasks.clear();
-                order.remove(request);
-                changed.signalAll();
-            }
-        } finally {
-            lock.unlock();
+    private synchronized void withdraw(Task task) {
+        if (!task.queued) {
+            return;
+        }
+        unqueue(task);
+        Request request = task.request;
+        if (request.waiting == 0) {
+            request.tasks.clear();
+            order.remove(request);
+            notifyAll();
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.triage.scoring;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.DoubleSummaryStatistics;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -45,12 +45,7 @@ public final class CalibrationFit {
      * @param present whether the example's label is present (for the catch-all: whether a real label is)
      */
     public static double threshold(double[] strengths, boolean[] present, double temperature) {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (double s : strengths) {
-            lo = Math.min(lo, s);
-            hi = Math.max(hi, s);
-        }
+        DoubleSummaryStatistics range = Arrays.stream(strengths).summaryStatistics();
         double margin = 10 * temperature;
         return minimise(threshold -> {
             double loss = 0;
@@ -59,52 +54,12 @@ public final class CalibrationFit {
                 loss += softplus(present[i] ? -z : z); // -log sigmoid(+-z)
             }
             return loss;
-        }, lo - margin, hi + margin);
+        }, range.getMin() - margin, range.getMax() + margin);
     }
 
     /**
-     * The cut that maximises the F1 of "present" on these examples: for a rare label, what the likelihood's
-     * 50 % point is not (it buys accuracy on the common rest with recall). Where several cuts tie, their median.
-     */
-    public static double bestF1Threshold(double[] strengths, boolean[] present) {
-        double[] sorted = strengths.clone();
-        java.util.Arrays.sort(sorted);
-        List<Double> best = new ArrayList<>();
-        double bestF1 = -1;
-        for (int i = 1; i < sorted.length; i++) {
-            if (sorted[i] == sorted[i - 1]) {
-                continue;
-            }
-            double cut = (sorted[i] + sorted[i - 1]) / 2;
-            long tp = 0;
-            long fp = 0;
-            long fn = 0;
-            for (int j = 0; j < strengths.length; j++) {
-                boolean predicted = strengths[j] >= cut;
-                tp += predicted && present[j] ? 1 : 0;
-                fp += predicted && !present[j] ? 1 : 0;
-                fn += !predicted && present[j] ? 1 : 0;
-            }
-            double f1 = tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
-            if (f1 > bestF1 + 1e-12) {
-                bestF1 = f1;
-                best.clear();
-            }
-            if (Math.abs(f1 - bestF1) <= 1e-12) {
-                best.add(cut);
-            }
-        }
-        if (best.isEmpty()) {
-            throw new IllegalArgumentException("no cut between the strengths: they are all equal");
-        }
-        return best.get(best.size() / 2);
-    }
-
-    /**
-     * The cut that maximises the expected F1 of "present" on texts of which a fraction {@code prior} is positive,
-     * each class's strengths taken as normally distributed with the examples' mean and spread. From 8 positives
-     * the empirical best cut jumps from one example to the next; the normal model smooths it, and the prior is
-     * stated rather than read off the examples, so 8 positives against 8 others can fit a 1-in-20 task.
+     * The cut of best expected F1 of "present" where a fraction {@code prior} is positive, each class normal with
+     * the examples' mean and spread: smoother than the empirical cut, and the prior need not be the examples' own.
      */
     public static double expectedF1Threshold(double[] positives, double[] negatives, double prior) {
         if (positives.length < 2 || negatives.length < 2 || !(prior > 0 && prior < 1)) {
@@ -129,19 +84,15 @@ public final class CalibrationFit {
         return best;
     }
 
-    /**
-     * A threshold fitted on a few examples, taken halfway to the default: on the 20NG train split (8 examples
-     * per group, 10 draws) this kept the fit's mean F1 and made the groups that lost F1 against the default
-     * fewer (17 % to 10–12 % of the cases) and their losses smaller.
-     */
+    /** A threshold fitted on a few examples, taken halfway to the default: fewer and smaller losses (ACCURACY.md). */
     public static double towardDefault(double fitted, double defaultThreshold) {
         return (fitted + defaultThreshold) / 2;
     }
 
     /** Mean and standard deviation (plus 0.001, so identical strengths still spread). */
     private static double[] meanAndSpread(double[] values) {
-        double mean = java.util.Arrays.stream(values).average().orElseThrow();
-        double squares = java.util.Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
+        double mean = Arrays.stream(values).average().orElseThrow();
+        double squares = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
         return new double[] { mean, Math.sqrt(squares / values.length) + 1e-3 };
     }
 

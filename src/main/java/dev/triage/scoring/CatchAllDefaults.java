@@ -3,11 +3,8 @@ package dev.triage.scoring;
 import java.util.Map;
 
 /**
- * Each embedded model's catch-all threshold when nothing is calibrated: the cosine between a text and a label's
- * direction away from the general topics ({@link Background}, list {@value Background#VERSION}) at which the label
- * is as likely present as not. Encoders differ in how their cosines spread, so one number cannot serve all. Each
- * is the one cut that maximises the mean F1 of the 20 one-vs-rest tasks on a seeded 20NG train sample
- * (deploy/ACCURACY.md); never chosen on test data.
+ * Each embedded model's catch-all threshold when nothing is calibrated (directions against {@link Background}
+ * list {@value Background#VERSION}); encoders spread cosines differently. Measured on train data: deploy/ACCURACY.md.
  */
 public final class CatchAllDefaults {
 

@@ -43,12 +43,6 @@ public final class EmbeddingScorer implements ZeroShotScorer {
     /** Text vectors by content hash; null unless asked for (evaluations that score one file many times). */
     private final Cache<String, float[]> textCache;
 
-    public EmbeddingScorer(TextTokenizer tokenizer, BatchRunner runner, int labelCacheSize, double temperature,
-            double threshold, Prototypes prototypes) {
-        this(tokenizer, runner, labelCacheSize, temperature, threshold, prototypes,
-                new CatchAll.Calibration(threshold, temperature), 0);
-    }
-
     /**
      * @param catchAll how a catch-all label's score follows from the best cosine
      * @param textCacheSize text vectors kept (0: none)

@@ -16,21 +16,17 @@ import dev.triage.model.TextTokenizer;
  */
 public final class NliScorer implements ZeroShotScorer {
 
+    /** A catch-all label is scored 1 - max P(entailment vs contradiction), unless the label sets a threshold. */
+    private static final CatchAll.Calibration CATCH_ALL = new CatchAll.Calibration(0.0, 1.0);
+
     private final TextTokenizer pairTokenizer;
     private final BatchRunner runner;
     private final NliLabels ids;
-    private final CatchAll.Calibration catchAll;
 
-    /** A catch-all label is scored 1 - max P(entailment vs contradiction) unless calibrated otherwise. */
     public NliScorer(TextTokenizer pairTokenizer, BatchRunner runner, NliLabels ids) {
-        this(pairTokenizer, runner, ids, new CatchAll.Calibration(0.0, 1.0));
-    }
-
-    public NliScorer(TextTokenizer pairTokenizer, BatchRunner runner, NliLabels ids, CatchAll.Calibration catchAll) {
         this.pairTokenizer = pairTokenizer;
         this.runner = runner;
         this.ids = ids;
-        this.catchAll = catchAll;
     }
 
     @Override
@@ -116,7 +112,7 @@ public final class NliScorer implements ZeroShotScorer {
         }
         // single-label: the real labels keep HF's softmax of entailment logits among themselves
         double[] distribution = logits.length == 1 ? new double[] { 1.0 } : scores(logits, false);
-        return CatchAll.scores(command.labels(), strengths, distribution, catchAll.forLabel(command.catchAll().get()),
+        return CatchAll.scores(command.labels(), strengths, distribution, CATCH_ALL.forLabel(command.catchAll().get()),
                 command.multiLabel());
     }
 

@@ -39,7 +39,7 @@ public class ClassificationService {
     @Inject
     TriageMetrics metrics;
 
-    private volatile Admission admission;
+    private Admission admission;
 
     /**
      * On the serving stack, for requests that arrive concurrently (HTTP, CloudEvents): admitted only while what
@@ -176,17 +176,11 @@ public class ClassificationService {
     }
 
     /** Made from the serving stack on first use (its bounds depend on the pool's size). */
-    private Admission admission(Stack stack) {
-        Admission made = admission;
-        if (made == null) {
-            synchronized (this) {
-                if (admission == null) {
-                    admission = AdmissionEstimate.admission(stack, config);
-                }
-                made = admission;
-            }
+    private synchronized Admission admission(Stack stack) {
+        if (admission == null) {
+            admission = AdmissionEstimate.admission(stack, config);
         }
-        return made;
+        return admission;
     }
 
     /** The rules, for checking a request's labels and template before a model is loaded. */

@@ -2,7 +2,6 @@ package dev.triage.service;
 
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import dev.triage.config.TriageConfig;

@@ -19,7 +19,6 @@ import dev.triage.model.OnnxModel;
 import dev.triage.model.TextTokenizer;
 import dev.triage.model.WorkDir;
 import dev.triage.pool.InferencePool;
-import dev.triage.pool.Scheduling;
 import dev.triage.scoring.CachingScorer;
 import dev.triage.scoring.CatchAll;
 import dev.triage.scoring.CatchAllDefaults;
@@ -104,8 +103,7 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
     }
 
     private static InferencePool newPool(OnnxModel model, TriageConfig config, int workers) {
-        return new InferencePool(workers, queueTokens(config, workers),
-                Scheduling.valueOf(config.pool().scheduling().name()), model::run);
+        return new InferencePool(workers, queueTokens(config, workers), config.pool().scheduling(), model::run);
     }
 
     /** triage.pool.queue-tokens, or twice the admission work bound: padding and label texts come on top of it. */

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.triage.batch.BatchRunner;
 import dev.triage.batch.MicroBatcher;
+import dev.triage.config.TriageConfig.Pool.Scheduling;
 import dev.triage.model.Encoded;
 import dev.triage.model.InferenceScratch;
 
