@@ -5,16 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
 
 /**
- * What picocli decides from the arguments alone, before a command runs (no engine, no files): help and unknown
- * options. The packaged process answers the same way (StartupFailureIT: {@code classify --help} and
- * {@code --fast} with a broken model); what needs the engine or the input stays in CliIT.
+ * What the command line decides from the arguments alone, before any engine, config or model: help, unknown
+ * options, optimize's --in/--out clash. The packaged process answers the same way (StartupFailureIT:
+ * {@code classify --help} and {@code --fast} with a broken model); what needs the engine or the input stays in
+ * the ITs (CliIT, OptimizeCommandIT).
  */
 class CommandLineTest {
 
@@ -50,5 +53,12 @@ class CommandLineTest {
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().contains("--fast"), run.err());
         assertTrue(run.err().contains("triage classify: Unknown option: '--fast'"), run.err());
+    }
+
+    @Test
+    void optimizeRefusesToOverwriteItsInput(@TempDir Path dir) {
+        Run run = run("optimize", "--in", dir.toString(), "--out", dir.toString());
+        assertEquals(2, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("--out must differ from --in"), run.err());
     }
 }
