@@ -27,7 +27,7 @@ class JsonLogsIT {
     @Test
     void theServerLogsJsonLinesAndExitsWithCode1() throws Exception {
         Map<String, String> env = Map.of("TRIAGE_MODEL_NAME", "gpt-17", "QUARKUS_SHUTDOWN_DELAY",
-                StartupFailureIT.NEVER_READY);
+                StartupFailureIT.NO_READINESS_DELAY);
         try (PackagedApp app = PackagedApp.start(env)) {
             assertTrue(app.process.waitFor(60, TimeUnit.SECONDS), "still running with an unknown model");
             assertEquals(1, app.process.exitValue(), app.output());

@@ -29,7 +29,7 @@ class StartupFailureIT {
      * The readiness delay at exit (5 s as shipped) lets routers stop sending before a ready server goes; a server
      * whose model failed was never ready, so the tests skip the wait.
      */
-    static final String NEVER_READY = "0s";
+    static final String NO_READINESS_DELAY = "0s";
 
     private static final String DOCS =
             "src/data/20newsgroups/20ng-bydate-motorcycles-baseball-test.stripped.nonempty.sklearn-order.jsonl.gz";
@@ -38,7 +38,7 @@ class StartupFailureIT {
     void corruptModelFileEndsTheProcessWithExitCode1() throws Exception {
         Path dir = corruptModelDir();
         try (PackagedApp app = PackagedApp.start(Map.of("TRIAGE_MODEL_DIR", dir.toString(),
-                "QUARKUS_SHUTDOWN_DELAY", NEVER_READY))) {
+                "QUARKUS_SHUTDOWN_DELAY", NO_READINESS_DELAY))) {
             assertTrue(app.process.waitFor(60, TimeUnit.SECONDS), "still running with a corrupt model");
             assertEquals(1, app.process.exitValue());
             String log = app.output();
