@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One command-line run of the packaged application, as a user runs it: its exit code, stdout and stderr. A
- * process each costs a JVM start; Quarkus' in-JVM launcher rebuilt the application for every launch.
+ * One command-line run of the packaged application, as a user runs it (deploy/triage: the shipped JVM options):
+ * its exit code, stdout and stderr. A process each costs a JVM start; Quarkus' in-JVM launcher rebuilt the
+ * application for every launch.
  */
 final class CliRun {
 
@@ -25,12 +25,7 @@ final class CliRun {
     }
 
     static CliRun launch(String... args) throws IOException, InterruptedException {
-        if (!Files.isRegularFile(PackagedApp.JAR)) {
-            throw new IllegalStateException(PackagedApp.JAR + " missing: integration tests run after package");
-        }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                PackagedApp.JAR.toString()));
+        List<String> command = PackagedApp.java();
         command.addAll(List.of(args));
         Path stdout = Files.createTempFile("triage-cli", ".out");
         Path stderr = Files.createTempFile("triage-cli", ".err");

@@ -15,7 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The packaged server logs one JSON object per line (prod profile), for a cluster's log collector; the command
- * line keeps plain text on stderr. An unknown model name makes both log an error at once, without a model load.
+ * line keeps plain text on stderr. An unknown model name makes both log an error naming it at once, without a
+ * model load, and exit with code 1.
  */
 class JsonLogsIT {
 
@@ -24,9 +25,12 @@ class JsonLogsIT {
     private static final Map<String, String> UNKNOWN_MODEL = Map.of("TRIAGE_MODEL_NAME", "gpt-17");
 
     @Test
-    void theServerLogsJsonLines() throws Exception {
-        try (PackagedApp app = PackagedApp.start(UNKNOWN_MODEL)) {
+    void theServerLogsJsonLinesAndExitsWithCode1() throws Exception {
+        Map<String, String> env = Map.of("TRIAGE_MODEL_NAME", "gpt-17", "QUARKUS_SHUTDOWN_DELAY",
+                StartupFailureIT.NO_READINESS_DELAY);
+        try (PackagedApp app = PackagedApp.start(env)) {
             assertTrue(app.process.waitFor(60, TimeUnit.SECONDS), "still running with an unknown model");
+            assertEquals(1, app.process.exitValue(), app.output());
             List<String> lines = app.output().lines().filter(l -> !l.isBlank())
                     .filter(l -> !l.startsWith("WARNING: ")).toList(); // the JVM's own, before logging starts
             ObjectMapper json = new ObjectMapper();
@@ -35,7 +39,8 @@ class JsonLogsIT {
                 JsonNode record = json.readTree(line);
                 assertTrue(record.has("message") && record.has("level") && record.has("timestamp"), line);
                 named |= record.path("level").asText().equals("ERROR")
-                        && record.path("message").asText().contains("'gpt-17' is not an embedded model");
+                        && record.path("message").asText().contains("triage.model.name='gpt-17' is not an embedded "
+                                + "model");
             }
             assertTrue(named, "no JSON error record naming the model:\n" + app.output());
         }

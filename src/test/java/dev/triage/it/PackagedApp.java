@@ -15,37 +15,51 @@ import java.util.Map;
 
 import dev.triage.TestSupport;
 
-/** The packaged application (target/quarkus-app) run as its own process, as a container would run it. */
+/**
+ * The packaged application (target/quarkus-app) run as its own process, as a container would run it: java with
+ * the JVM settings the product ships with (deploy/jvm.options), as deploy/triage and the images start it.
+ */
 final class PackagedApp implements AutoCloseable {
 
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    static final String SHIPPED_OPTIONS = "@deploy/jvm.options";
+    final List<String> command;
     final Process process;
     final int port;
     final Path log;
     final HttpClient http = HttpClient.newHttpClient();
 
-    private PackagedApp(Process process, int port, Path log) {
+    private PackagedApp(List<String> command, Process process, int port, Path log) {
+        this.command = List.copyOf(command);
         this.process = process;
         this.port = port;
         this.log = log;
     }
 
     static PackagedApp start(Map<String, String> env, String... args) throws IOException {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " missing: integration tests run after package (./mvnw verify)");
-        }
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         Path log = Files.createTempFile("triage-it", ".log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dquarkus.http.port=" + port,
-                "-jar", JAR.toString()));
+        List<String> command = java("-Dquarkus.http.port=" + port);
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
-        return new PackagedApp(builder.start(), port, log);
+        return new PackagedApp(command, builder.start(), port, log);
+    }
+
+    /** {@code java @deploy/jvm.options [jvmArgs] -jar quarkus-run.jar}, to which the caller adds the arguments. */
+    static List<String> java(String... jvmArgs) {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " missing: integration tests run after package (./mvnw verify)");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(SHIPPED_OPTIONS);
+        command.addAll(List.of(jvmArgs));
+        command.addAll(List.of("-jar", JAR.toString()));
+        return command;
     }
 
     URI uri(String path) {

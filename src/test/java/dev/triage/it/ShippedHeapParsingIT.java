@@ -25,8 +25,8 @@ class ShippedHeapParsingIT {
 
     @Test
     void explosiveBodiesAreRefusedWhileParsedAndTheProcessStaysUp() throws Exception {
-        // JDK_JAVA_OPTIONS: the java launcher reads the same @argfile deploy/triage passes.
-        try (PackagedApp app = PackagedApp.start(Map.of("JDK_JAVA_OPTIONS", "@deploy/jvm.options"))) {
+        try (PackagedApp app = PackagedApp.start(Map.of())) {
+            assertTrue(app.command.contains(PackagedApp.SHIPPED_OPTIONS), "not the shipped heap: " + app.command);
             app.awaitReady(Duration.ofSeconds(90));
             for (String item : List.of("\"a\"", "[]")) {
                 HttpResponse<String> reply = app.postJson("/classify", repeated("{\"labels\":[\"a\",\"b\"],\"texts\":[",
