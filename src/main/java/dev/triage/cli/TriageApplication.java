@@ -1,14 +1,10 @@
 package dev.triage.cli;
 
-import java.time.Duration;
 import java.util.Optional;
 
-import io.quarkus.arc.Arc;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
-
-import dev.triage.service.Engine;
 
 /** No arguments: serve until told to stop. Arguments: run the command line on the started application. */
 public class TriageApplication implements QuarkusApplication {
@@ -31,26 +27,7 @@ public class TriageApplication implements QuarkusApplication {
             }
             return code;
         } finally {
-            Thread.interrupted(); // the signal's interrupt is handled; settling must not trip over it
-            settle();
-        }
-    }
-
-    /**
-     * A command that started the model load and then stopped early (a bad input file, say) lets the load finish,
-     * so shutdown closes what was opened rather than racing the loader.
-     */
-    private static void settle() {
-        Engine engine = Arc.container().instance(Engine.class).get();
-        if (!engine.loadingStarted()) {
-            return;
-        }
-        try {
-            engine.awaitLoaded(Duration.ofMinutes(2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException loadFailedOrSlow) {
-            // Reported by the engine itself; the exit code says so too.
+            Thread.interrupted(); // the signal's interrupt is handled; the stop (Engine.close) must not trip over it
         }
     }
 }

@@ -49,6 +49,9 @@ public class Engine {
     @CommandLineArguments
     String[] arguments;
 
+    /** How long a stop waits for a load in progress to finish before it closes what was loaded. */
+    private static final Duration LOAD_SETTLE = Duration.ofMinutes(2);
+
     private final AtomicBoolean started = new AtomicBoolean();
     private final LoadOutcome<Stack> outcome = new LoadOutcome<>();
 
@@ -75,11 +78,6 @@ public class Engine {
         if (started.compareAndSet(false, true)) {
             Thread.ofPlatform().name("triage-model-loader").start(this::load);
         }
-    }
-
-    /** Whether {@link #startLoading()} was called (a command line that only printed help never loads). */
-    public boolean loadingStarted() {
-        return started.get();
     }
 
     private void load() {
@@ -146,6 +144,15 @@ public class Engine {
 
     @PreDestroy
     void close() {
+        if (started.get()) {
+            // ONNX Runtime frees its environment in a JVM shutdown hook: a process that exits while a session is
+            // still being created (a start that failed on a busy port, a signal) crashes in native code.
+            try {
+                outcome.await(LOAD_SETTLE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Stack engine = outcome.clear();
         if (engine != null) {
             engine.close();

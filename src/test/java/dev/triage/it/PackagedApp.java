@@ -41,6 +41,11 @@ final class PackagedApp implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
+        return startOnPort(port, env, args);
+    }
+
+    /** As {@link #start}, on a given HTTP port. */
+    static PackagedApp startOnPort(int port, Map<String, String> env, String... args) throws IOException {
         Path log = Files.createTempFile("triage-it", ".log");
         List<String> command = java("-Dquarkus.http.port=" + port);
         command.addAll(List.of(args));

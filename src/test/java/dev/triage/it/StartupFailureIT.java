@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,23 @@ class StartupFailureIT {
             assertTrue(log.contains("MODEL NOT LOADED"), log);
             assertTrue(log.contains(dir.resolve("model.onnx").toString()), log);
             assertTrue(log.contains("not a loadable ONNX model"), log);
+        }
+    }
+
+    /**
+     * A port in use fails the start while the model is still loading: exit code 1 and Quarkus' message, not a
+     * crash in ONNX Runtime's native code (its environment is freed at exit, under a session being created).
+     */
+    @Test
+    void aBusyPortEndsTheStartWithExitCode1AndNoNativeCrash() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0);
+                PackagedApp app = PackagedApp.startOnPort(busy.getLocalPort(),
+                        Map.of("QUARKUS_SHUTDOWN_DELAY", NO_READINESS_DELAY))) {
+            assertTrue(app.process.waitFor(60, TimeUnit.SECONDS), "still running on a busy port");
+            String log = app.output();
+            assertEquals(1, app.process.exitValue(), log);
+            assertTrue(log.contains("Port " + busy.getLocalPort() + " seems to be in use"), log);
+            assertFalse(log.contains("A fatal error has been detected"), log);
         }
     }
 
