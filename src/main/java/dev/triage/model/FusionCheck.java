@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -45,8 +46,8 @@ final class FusionCheck {
     }
 
     /** Ops that quantize activations by the batch's own range. */
-    static boolean quantizesDynamically(OnnxNode node) {
-        return node.opType().startsWith("DynamicQuantize") || node.opType().equals("MatMulIntegerToFloat");
+    static boolean quantizesDynamically(NodeProto node) {
+        return node.getOpType().startsWith("DynamicQuantize") || node.getOpType().equals("MatMulIntegerToFloat");
     }
 
     /**
