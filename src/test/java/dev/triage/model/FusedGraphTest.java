@@ -85,8 +85,8 @@ class FusedGraphTest {
                 OrtSession original = env.createSession(minilm.onnxFile().toString(), options);
                 OrtSession same = env.createSession(minilm.onnxFile().toString(), options);
                 OrtSession other = env.createSession(bge.onnxFile().toString(), options)) {
-            assertEquals(Optional.empty(), check.mismatch(original, same, true));
-            Optional<String> refused = check.mismatch(original, other, true);
+            assertEquals(Optional.empty(), check.compare(original, same, true).mismatch());
+            Optional<String> refused = check.compare(original, other, true).mismatch();
             assertTrue(refused.isPresent() && refused.get().startsWith("output last_hidden_state differs by"),
                     refused.toString());
         }
