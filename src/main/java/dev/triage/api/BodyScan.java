@@ -3,6 +3,7 @@ package dev.triage.api;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.ObjIntConsumer;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -13,6 +14,7 @@ import dev.triage.service.TriageException;
 /**
  * Item counts checked while the body streams through a parser, before any tree is built: a request over a limit
  * is refused at the first item past it, and a body of millions of tiny values never becomes millions of nodes.
+ * Classify requests and, through {@link EmbedInputs}, embedding requests.
  * Malformed JSON is left to the binder, which names the problem as before.
  */
 final class BodyScan {
@@ -43,10 +45,23 @@ final class BodyScan {
     }
 
     /**
+     * A classify request: its texts, labels (or candidate_labels) and each label's examples.
+     *
      * @param root where the request object sits: "" for a body, "data" for a structured CloudEvent's envelope
      */
     static void check(byte[] body, String root, TriageConfig.Limits limits) {
         long budget = limits.maxTexts() + (long) limits.maxLabels() * (limits.maxExamples() + 4) + 64;
+        scan(body, budget, (path, items) -> countItem(relative(path, root), items, limits));
+    }
+
+    /**
+     * Refuses the body past {@code budget} JSON values, and wherever {@code itemLimit} throws: it is told each
+     * array's path and its item count so far, at every item. A null or malformed body is left to the binder.
+     */
+    static void scan(byte[] body, long budget, ObjIntConsumer<String> itemLimit) {
+        if (body == null) {
+            return;
+        }
         long values = 0;
         Deque<Container> open = new ArrayDeque<>();
         try (JsonParser parser = StrictJson.MAPPER.getFactory().createParser(body)) {
@@ -65,7 +80,7 @@ final class BodyScan {
                     parent.items++;
                     path = parent.child();
                     if (parent.array) {
-                        countItem(relative(parent.path, root), parent.items, limits);
+                        itemLimit.accept(parent.path, parent.items);
                     }
                 }
                 if (++values > budget) {

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -22,8 +20,8 @@ final class EmbedInputs {
     }
 
     /**
-     * Counts the items of the top-level array {@code field} while the body streams by, as BodyScan does for
-     * classify: a request over the limit is refused at the first item past it, before it becomes a tree.
+     * Counts the items of the top-level array {@code field} while the body streams by ({@link BodyScan}): a
+     * request over the limit is refused at the first item past it, before it becomes a tree.
      */
     static void scan(byte[] body, String field, int maxTexts) {
         scan(body, field, maxTexts, OTHER_VALUES);
@@ -31,36 +29,12 @@ final class EmbedInputs {
 
     /** @param otherValues JSON values the request may hold besides the texts; a null body is left to the binder */
     static void scan(byte[] body, String field, int maxTexts, int otherValues) {
-        if (body == null) {
-            return;
-        }
-        int depth = 0;
-        int items = 0;
-        long values = 0;
-        boolean inField = false;
-        try (JsonParser parser = StrictJson.MAPPER.getFactory().createParser(body)) {
-            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-                if (token == JsonToken.FIELD_NAME) {
-                    inField = depth == 1 && field.equals(parser.currentName());
-                    continue;
-                }
-                if (depth == 2 && inField && token != JsonToken.END_ARRAY && ++items > maxTexts) {
-                    throw new TriageException(TriageException.Kind.TOO_LARGE, field, "batch size > maximum "
-                            + "allowed batch size " + maxTexts + " (split the batch)", null);
-                }
-                if (++values > maxTexts + otherValues) {
-                    throw TriageException.badInput(null, "request holds more than " + (maxTexts + otherValues)
-                            + " JSON values; no request within the limits has that many");
-                }
-                if (token.isStructStart()) {
-                    depth++;
-                } else if (token.isStructEnd()) {
-                    depth--;
-                }
+        BodyScan.scan(body, maxTexts + (long) otherValues, (path, items) -> {
+            if (path.equals(field) && items > maxTexts) {
+                throw new TriageException(TriageException.Kind.TOO_LARGE, field, "batch size > maximum "
+                        + "allowed batch size " + maxTexts + " (split the batch)", null);
             }
-        } catch (IOException malformed) {
-            // the binder reads it again and says what is wrong
-        }
+        });
     }
 
     /** A string or a non-empty list of strings; token-id arrays are refused. */

@@ -1,9 +1,14 @@
 package dev.triage.model;
 
+import static dev.triage.model.OnnxGraph.intOf;
+import static dev.triage.model.OnnxGraph.intsOf;
+import static dev.triage.model.OnnxGraph.is;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
@@ -14,18 +19,19 @@ record AttentionMask(float filter, String input) {
 
     /** {@code Mul(Sub(1, Cast<float>(Unsqueeze chain of a graph input to [B,1,1,S])), filter)}, either order. */
     static Optional<AttentionMask> match(OnnxGraph graph, String value) {
-        Optional<OnnxNode> mul = graph.producer(value).filter(n -> n.is("Mul"));
+        Optional<NodeProto> mul = graph.producer(value).filter(n -> is(n, "Mul"));
         if (mul.isEmpty()) {
             return Optional.empty();
         }
         for (int i = 0; i < 2; i++) {
-            Optional<Float> filter = graph.initializer(mul.get().input(i)).flatMap(OnnxInitializer::scalar);
-            Optional<OnnxNode> sub = graph.producer(mul.get().input(1 - i)).filter(n -> n.is("Sub"));
-            if (filter.isEmpty() || filter.get() > -1e4f || sub.isEmpty() || graph.initializer(sub.get().input(0))
-                    .flatMap(OnnxInitializer::scalar).filter(one -> one == 1f).isEmpty()) {
+            Optional<Float> filter = graph.initializer(OnnxGraph.input(mul.get(), i)).flatMap(OnnxInitializer::scalar);
+            Optional<NodeProto> sub = graph.producer(OnnxGraph.input(mul.get(), 1 - i)).filter(n -> is(n, "Sub"));
+            if (filter.isEmpty() || filter.get() > -1e4f || sub.isEmpty()
+                    || graph.initializer(OnnxGraph.input(sub.get(), 0)).flatMap(OnnxInitializer::scalar)
+                            .filter(one -> one == 1f).isEmpty()) {
                 continue;
             }
-            Optional<String> input = expandedMask(graph, sub.get().input(1));
+            Optional<String> input = expandedMask(graph, OnnxGraph.input(sub.get(), 1));
             if (input.isPresent()) {
                 return Optional.of(new AttentionMask(filter.get(), input.get()));
             }
@@ -39,15 +45,15 @@ record AttentionMask(float filter, String input) {
         boolean castToFloat = false;
         String current = value;
         for (int depth = 0; depth < 6 && !graph.isGraphInput(current); depth++) {
-            Optional<OnnxNode> node = graph.producer(current);
+            Optional<NodeProto> node = graph.producer(current);
             if (node.isEmpty()) {
                 return Optional.empty();
             }
-            if (node.get().is("Cast")) {
-                castToFloat |= node.get().intAttribute("to").orElse(0L) == TensorProto.DataType.FLOAT_VALUE;
-            } else if (node.get().is("Unsqueeze")) {
-                Optional<long[]> axes = node.get().intsAttribute("axes")
-                        .or(() -> graph.initializer(node.get().input(1)).flatMap(OnnxInitializer::int64s));
+            if (is(node.get(), "Cast")) {
+                castToFloat |= intOf(node.get(), "to").orElse(0L) == TensorProto.DataType.FLOAT_VALUE;
+            } else if (is(node.get(), "Unsqueeze")) {
+                Optional<long[]> axes = intsOf(node.get(), "axes")
+                        .or(() -> graph.initializer(OnnxGraph.input(node.get(), 1)).flatMap(OnnxInitializer::int64s));
                 if (axes.isEmpty()) {
                     return Optional.empty();
                 }
@@ -57,7 +63,7 @@ record AttentionMask(float filter, String input) {
             } else {
                 return Optional.empty();
             }
-            current = node.get().input(0);
+            current = OnnxGraph.input(node.get(), 0);
         }
         boolean toBatchHeadsQuerySeq = inserted.equals(List.of(1L, 2L));
         return graph.isGraphInput(current) && castToFloat && toBatchHeadsQuerySeq ? Optional.of(current)

@@ -2,7 +2,6 @@ package dev.triage.model;
 
 import java.nio.LongBuffer;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +9,7 @@ import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -45,8 +45,8 @@ final class FusionCheck {
     }
 
     /** Ops that quantize activations by the batch's own range. */
-    static boolean quantizesDynamically(OnnxNode node) {
-        return node.opType().startsWith("DynamicQuantize") || node.opType().equals("MatMulIntegerToFloat");
+    static boolean quantizesDynamically(NodeProto node) {
+        return node.getOpType().startsWith("DynamicQuantize") || node.getOpType().equals("MatMulIntegerToFloat");
     }
 
     /**
@@ -60,12 +60,6 @@ final class FusionCheck {
             return mismatch.orElseGet(() -> String.format("outputs within %.2g of the original (relative; bound %.2g)",
                     worstError, bound));
         }
-    }
-
-    /** @return why the rewrite does not compute what the original does, if it does not */
-    Optional<String> mismatch(OrtSession original, OrtSession rewritten, boolean dynamicallyQuantized)
-            throws OrtException {
-        return compare(original, rewritten, dynamicallyQuantized).mismatch();
     }
 
     Verdict compare(OrtSession original, OrtSession rewritten, boolean dynamicallyQuantized) throws OrtException {
@@ -123,11 +117,7 @@ final class FusionCheck {
         int width = rows.stream().mapToInt(Encoded::length).max().orElseThrow();
         long[] ids = new long[rows.size() * width];
         long[] mask = new long[ids.length];
-        for (int r = 0; r < rows.size(); r++) {
-            long[] row = rows.get(r).ids();
-            System.arraycopy(row, 0, ids, r * width, row.length);
-            Arrays.fill(mask, r * width, r * width + row.length, 1);
-        }
+        OnnxModel.pad(rows, width, LongBuffer.wrap(ids), LongBuffer.wrap(mask), null);
         long[] shape = { rows.size(), width };
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {

@@ -40,25 +40,25 @@ final class OnnxGraph {
     static final String CONTRIB_DOMAIN = "com.microsoft";
 
     private final ModelProto model;
-    private final List<OnnxNode> nodes = new ArrayList<>();
-    private final Map<String, OnnxNode> producers = new HashMap<>();
-    private final Map<String, List<OnnxNode>> consumers = new HashMap<>();
+    private final List<NodeProto> nodes;
+    private final Map<String, NodeProto> producers = new HashMap<>();
+    private final Map<String, List<NodeProto>> consumers = new HashMap<>();
     private final Set<String> graphOutputs = new HashSet<>();
     private final Set<String> graphInputs = new HashSet<>();
     private final Map<String, TensorProto> initializers = new HashMap<>();
-    private final Set<OnnxNode> removed = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Map<OnnxNode, List<NodeProto>> replaced = new IdentityHashMap<>();
+    // By identity: an edit refers to this very node of the graph as read.
+    private final Set<NodeProto> removed = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<NodeProto, List<NodeProto>> replaced = new IdentityHashMap<>();
     private final List<TensorProto> added = new ArrayList<>();
     private final Map<String, String> metadata = new HashMap<>();
 
     private OnnxGraph(ModelProto model) {
         this.model = model;
         GraphProto graph = model.getGraph();
-        for (NodeProto proto : graph.getNodeList()) {
-            OnnxNode node = new OnnxNode(proto);
-            nodes.add(node);
-            node.outputs().forEach(o -> producers.put(o, node));
-            node.inputs().forEach(i -> consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(node));
+        nodes = graph.getNodeList();
+        for (NodeProto node : nodes) {
+            node.getOutputList().forEach(o -> producers.put(o, node));
+            node.getInputList().forEach(i -> consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(node));
         }
         graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
         graph.getInputList().stream().map(ValueInfoProto::getName).forEach(graphInputs::add);
@@ -76,18 +76,19 @@ final class OnnxGraph {
 
     /** A subgraph (If, Loop, Scan) may read any outer value: use counts would not be trustworthy. */
     boolean hasSubgraphs() {
-        return nodes.stream().anyMatch(OnnxNode::hasSubgraph);
+        return nodes.stream().flatMap(node -> node.getAttributeList().stream())
+                .anyMatch(a -> a.hasG() || a.getGraphsCount() > 0);
     }
 
-    List<OnnxNode> nodes() {
+    List<NodeProto> nodes() {
         return nodes;
     }
 
-    Optional<OnnxNode> producer(String value) {
+    Optional<NodeProto> producer(String value) {
         return Optional.ofNullable(producers.get(value));
     }
 
-    List<OnnxNode> consumers(String value) {
+    List<NodeProto> consumers(String value) {
         return consumers.getOrDefault(value, List.of());
     }
 
@@ -104,16 +105,16 @@ final class OnnxGraph {
         return Optional.ofNullable(initializers.get(name)).map(OnnxInitializer::new);
     }
 
-    void remove(OnnxNode node) {
+    void remove(NodeProto node) {
         removed.add(node);
     }
 
-    boolean isRemoved(OnnxNode node) {
+    boolean isRemoved(NodeProto node) {
         return removed.contains(node) || replaced.containsKey(node);
     }
 
     /** Puts {@code replacement} where {@code node} was, keeping the node order topological. */
-    void replace(OnnxNode node, List<NodeProto> replacement) {
+    void replace(NodeProto node, List<NodeProto> replacement) {
         replaced.put(node, replacement);
     }
 
@@ -133,12 +134,12 @@ final class OnnxGraph {
 
     void write(Path target) throws IOException {
         GraphProto.Builder graph = model.getGraph().toBuilder().clearNode();
-        for (OnnxNode node : nodes) {
+        for (NodeProto node : nodes) {
             List<NodeProto> replacement = replaced.get(node);
             if (replacement != null) {
                 graph.addAllNode(replacement);
             } else if (!removed.contains(node)) {
-                graph.addNode(node.proto());
+                graph.addNode(node);
             }
         }
         graph.addAllInitializer(added);
@@ -165,6 +166,36 @@ final class OnnxGraph {
         graph.getNodeList().forEach(node -> read.addAll(node.getInputList()));
         List<TensorProto> kept = graph.getInitializerList().stream().filter(t -> read.contains(t.getName())).toList();
         graph.clearInitializer().addAllInitializer(kept);
+    }
+
+    static boolean is(NodeProto node, String opType) {
+        return node.getOpType().equals(opType) && (node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx"));
+    }
+
+    static boolean isContrib(NodeProto node, String opType) {
+        return node.getOpType().equals(opType) && node.getDomain().equals(CONTRIB_DOMAIN);
+    }
+
+    /** The input at {@code index}, or "" (ONNX's "not given") past the last. */
+    static String input(NodeProto node, int index) {
+        return index < node.getInputCount() ? node.getInput(index) : "";
+    }
+
+    /** An int attribute of a node. */
+    static Optional<Long> intOf(NodeProto node, String name) {
+        return attribute(node, name).filter(AttributeProto::hasI).map(AttributeProto::getI);
+    }
+
+    static Optional<Float> floatOf(NodeProto node, String name) {
+        return attribute(node, name).filter(AttributeProto::hasF).map(AttributeProto::getF);
+    }
+
+    static Optional<long[]> intsOf(NodeProto node, String name) {
+        return attribute(node, name).map(a -> a.getIntsList().stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private static Optional<AttributeProto> attribute(NodeProto node, String name) {
+        return node.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst();
     }
 
     static NodeProto contribNode(String opType, String name, List<String> inputs, String output,

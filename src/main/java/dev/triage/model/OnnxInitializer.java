@@ -1,6 +1,7 @@
 package dev.triage.model;
 
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Optional;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -18,11 +19,7 @@ record OnnxInitializer(TensorProto proto) {
     }
 
     long elements() {
-        long n = 1;
-        for (long d : dims()) {
-            n *= d;
-        }
-        return n;
+        return Arrays.stream(dims()).reduce(1, (a, b) -> a * b);
     }
 
     /** The values of a float tensor, or empty if it is not one or is stored externally. */

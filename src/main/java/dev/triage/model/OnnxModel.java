@@ -145,7 +145,7 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     /** Row-major {@code rows x seq} inputs, each row padded with zeros (mask 0) after its last token. */
-    private static void pad(List<Encoded> rows, int seq, LongBuffer ids, LongBuffer mask, LongBuffer types) {
+    static void pad(List<Encoded> rows, int seq, LongBuffer ids, LongBuffer mask, LongBuffer types) {
         for (int r = 0; r < rows.size(); r++) {
             Encoded row = rows.get(r);
             int base = r * seq;

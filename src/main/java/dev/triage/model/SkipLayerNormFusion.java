@@ -1,9 +1,15 @@
 package dev.triage.model;
 
+import static dev.triage.model.OnnxGraph.floatOf;
+import static dev.triage.model.OnnxGraph.input;
+import static dev.triage.model.OnnxGraph.intOf;
+import static dev.triage.model.OnnxGraph.is;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
@@ -26,13 +32,13 @@ final class SkipLayerNormFusion {
     static Result apply(OnnxGraph graph) {
         int fused = 0;
         int folded = 0;
-        for (OnnxNode norm : graph.nodes()) {
-            Optional<OnnxNode> add = graph.producer(norm.input(0));
+        for (NodeProto norm : graph.nodes()) {
+            Optional<NodeProto> add = graph.producer(input(norm, 0));
             if (add.isEmpty() || !fusable(graph, norm, add.get())) {
                 continue;
             }
-            List<String> terms = new ArrayList<>(add.get().inputs());
-            Optional<OnnxNode> bias = Optional.empty();
+            List<String> terms = new ArrayList<>(add.get().getInputList());
+            Optional<NodeProto> bias = Optional.empty();
             for (int i = 0; i < 2 && bias.isEmpty(); i++) {
                 bias = graph.producer(terms.get(i)).filter(b -> isDenseBias(graph, b, norm));
                 if (bias.isPresent()) {
@@ -40,13 +46,13 @@ final class SkipLayerNormFusion {
                 }
             }
             // SkipLayerNormalization(input, skip, gamma, beta[, bias]): the sum's terms, LN's scale and bias.
-            List<String> inputs = new ArrayList<>(List.of(terms.get(0), terms.get(1), norm.input(1), norm.input(2)));
+            List<String> inputs = new ArrayList<>(List.of(terms.get(0), terms.get(1), input(norm, 1), input(norm, 2)));
             bias.ifPresent(b -> inputs.add(biasOf(graph, b)));
-            float epsilon = norm.floatAttribute("epsilon").orElse(ONNX_DEFAULT_EPSILON);
+            float epsilon = floatOf(norm, "epsilon").orElse(ONNX_DEFAULT_EPSILON);
             graph.remove(add.get());
             bias.ifPresent(graph::remove);
             graph.replace(norm, List.of(OnnxGraph.contribNode("SkipLayerNormalization",
-                    norm.name() + "/SkipLayerNorm", inputs, norm.outputs().get(0),
+                    norm.getName() + "/SkipLayerNorm", inputs, norm.getOutput(0),
                     OnnxGraph.floatAttribute("epsilon", epsilon))));
             fused++;
             folded += bias.isPresent() ? 1 : 0;
@@ -55,24 +61,24 @@ final class SkipLayerNormFusion {
     }
 
     /** LN over the last axis with scale and bias, fed only by a two-input Add whose sum nothing else reads. */
-    private static boolean fusable(OnnxGraph graph, OnnxNode norm, OnnxNode add) {
-        if (!norm.is("LayerNormalization") || !add.is("Add") || graph.isRemoved(add)) {
+    private static boolean fusable(OnnxGraph graph, NodeProto norm, NodeProto add) {
+        if (!is(norm, "LayerNormalization") || !is(add, "Add") || graph.isRemoved(add)) {
             return false;
         }
-        boolean onlyOutput = norm.outputs().size() == 1
-                || norm.outputs().subList(1, norm.outputs().size()).stream().allMatch(String::isEmpty);
-        return norm.intAttribute("axis").orElse(-1L) == -1 && norm.inputs().size() == 3
-                && norm.inputs().stream().noneMatch(String::isEmpty) && onlyOutput && add.inputs().size() == 2
-                && add.outputs().size() == 1 && graph.uses(add.outputs().get(0)) == 1;
+        boolean onlyOutput = norm.getOutputCount() == 1
+                || norm.getOutputList().subList(1, norm.getOutputCount()).stream().allMatch(String::isEmpty);
+        return intOf(norm, "axis").orElse(-1L) == -1 && norm.getInputCount() == 3
+                && norm.getInputList().stream().noneMatch(String::isEmpty) && onlyOutput && add.getInputCount() == 2
+                && add.getOutputCount() == 1 && graph.uses(add.getOutput(0)) == 1;
     }
 
     /** {@code Add(bias, MatMul(x, W))} in either order, read only by the residual sum, bias 1-D as wide as LN. */
-    private static boolean isDenseBias(OnnxGraph graph, OnnxNode add, OnnxNode norm) {
-        if (!add.is("Add") || add.inputs().size() != 2 || graph.uses(add.outputs().get(0)) != 1
+    private static boolean isDenseBias(OnnxGraph graph, NodeProto add, NodeProto norm) {
+        if (!is(add, "Add") || add.getInputCount() != 2 || graph.uses(add.getOutput(0)) != 1
                 || graph.isRemoved(add)) {
             return false;
         }
-        long[] gamma = graph.initializer(norm.input(1)).map(OnnxInitializer::dims).orElse(null);
+        long[] gamma = graph.initializer(input(norm, 1)).map(OnnxInitializer::dims).orElse(null);
         String bias = biasOf(graph, add);
         String matMul = matMulOf(graph, add);
         return gamma != null && gamma.length == 1 && bias != null && matMul != null
@@ -80,8 +86,8 @@ final class SkipLayerNormFusion {
                         .filter(b -> b.dims().length == 1 && b.dims()[0] == gamma[0]).isPresent();
     }
 
-    private static String biasOf(OnnxGraph graph, OnnxNode add) {
-        for (String input : add.inputs()) {
+    private static String biasOf(OnnxGraph graph, NodeProto add) {
+        for (String input : add.getInputList()) {
             if (graph.initializer(input).isPresent()) {
                 return input;
             }
@@ -89,9 +95,9 @@ final class SkipLayerNormFusion {
         return null;
     }
 
-    private static String matMulOf(OnnxGraph graph, OnnxNode add) {
-        for (String input : add.inputs()) {
-            if (graph.producer(input).filter(p -> p.is("MatMul") && graph.uses(input) == 1).isPresent()) {
+    private static String matMulOf(OnnxGraph graph, NodeProto add) {
+        for (String input : add.getInputList()) {
+            if (graph.producer(input).filter(p -> is(p, "MatMul") && graph.uses(input) == 1).isPresent()) {
                 return input;
             }
         }

@@ -43,10 +43,6 @@ public final class InferencePool implements AutoCloseable {
     private final SpeedEstimate speed = new SpeedEstimate();
 
     /** @param queueTokens padded tokens (rows x longest row of each micro-batch) that may wait for a worker */
-    public InferencePool(int size, long queueTokens, Inference inference) {
-        this(size, queueTokens, Scheduling.FAIR, inference);
-    }
-
     public InferencePool(int size, long queueTokens, Scheduling scheduling, Inference inference) {
         if (size < 1) {
             throw new IllegalArgumentException("pool size must be >= 1, was " + size);

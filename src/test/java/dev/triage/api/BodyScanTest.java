@@ -58,6 +58,16 @@ class BodyScanTest {
     }
 
     @Test
+    void anEmbeddingRequestsInputsAreCountedWhateverTheirItemsAre() {
+        TriageException e = assertThrows(TriageException.class, () -> EmbedInputs.scan(
+                "{\"inputs\":[{\"a\":1},\"b\",\"c\",\"d\"]}".getBytes(StandardCharsets.UTF_8), "inputs", 3));
+        assertEquals(TriageException.Kind.TOO_LARGE, e.kind());
+        assertEquals(Optional.of("inputs"), e.field());
+        EmbedInputs.scan("{\"inputs\":[\"a\"],\"x\":{\"inputs\":[\"a\",\"b\",\"c\",\"d\"]}}"
+                .getBytes(StandardCharsets.UTF_8), "inputs", 3);
+    }
+
+    @Test
     void malformedJsonIsLeftToTheBinder() {
         scan("{\"texts\":[\"a\",", "");
         scan("{\"texts\":1,\"texts\":2}", "");

@@ -28,7 +28,7 @@ class PoolDrainTest {
 
     @Test
     void workThatCannotFinishWithinTheBudgetIsRefusedAtOnceAndTheRestCompletes() throws Exception {
-        try (InferencePool pool = new InferencePool(1, 1_000_000, (rows, scratch) -> {
+        try (InferencePool pool = new InferencePool(1, 1_000_000, Scheduling.FAIR, (rows, scratch) -> {
             Thread.sleep(50);
             return new float[rows.size()][1];
         })) {
@@ -90,7 +90,7 @@ class PoolDrainTest {
     @Test
     void oneStalledRunDoesNotMakeTheDrainRefuseWorkThatFits() throws Exception {
         CountDownLatch stall = new CountDownLatch(1);
-        try (InferencePool pool = new InferencePool(1, 1_000_000, (rows, scratch) -> {
+        try (InferencePool pool = new InferencePool(1, 1_000_000, Scheduling.FAIR, (rows, scratch) -> {
             Thread.sleep(stall.getCount() > 0 && rows.get(0).ids()[0] == 1 ? 1000 : 5);
             return new float[rows.size()][1];
         })) {

@@ -56,7 +56,7 @@ class QueueRulesTest {
     @Test
     void aRequestThatFindsTheQueueEmptyRunsEvenIfLargerThanTheCapacity() throws Exception {
         HeldModel model = new HeldModel();
-        try (InferencePool pool = new InferencePool(1, 8, model)) {
+        try (InferencePool pool = new InferencePool(1, 8, Scheduling.FAIR, model)) {
             List<CompletableFuture<float[][]>> futures = pool.submitAll(batches(10, 0));
             model.release.countDown();
             for (int i = 0; i < futures.size(); i++) {
@@ -131,7 +131,7 @@ class QueueRulesTest {
     void aDrainingPoolTakesNoNewWork() {
         HeldModel model = new HeldModel();
         model.release.countDown();
-        try (InferencePool pool = new InferencePool(2, 8, model)) {
+        try (InferencePool pool = new InferencePool(2, 8, Scheduling.FAIR, model)) {
             pool.drainWithin(java.time.Duration.ofSeconds(1));
             PoolSaturatedException refused = assertThrows(PoolSaturatedException.class,
                     () -> pool.submitAll(batches(1, 0)));

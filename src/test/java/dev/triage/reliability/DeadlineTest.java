@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.triage.batch.BatchRunner;
 import dev.triage.batch.DeadlineExceededException;
 import dev.triage.batch.MicroBatcher;
+import dev.triage.config.TriageConfig.Pool.Scheduling;
 import dev.triage.model.Encoded;
 import dev.triage.pool.InferencePool;
 
@@ -41,7 +42,7 @@ class DeadlineTest {
             }
             return out;
         };
-        try (InferencePool pool = new InferencePool(1, 1_000_000, slow)) {
+        try (InferencePool pool = new InferencePool(1, 1_000_000, Scheduling.FAIR, slow)) {
             // One sequence per micro-batch: 40 batches = 2 s of work against a 200 ms deadline.
             BatchRunner runner = new BatchRunner(pool, new MicroBatcher(1, 4096), Duration.ofMillis(200), n -> {
             });

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.triage.batch.BatchRunner;
 import dev.triage.batch.InferenceFailedException;
 import dev.triage.batch.MicroBatcher;
+import dev.triage.config.TriageConfig.Pool.Scheduling;
 import dev.triage.model.Encoded;
 import dev.triage.pool.InferencePool;
 
@@ -72,7 +73,7 @@ class WorkerFailureIsolationTest {
     @Test
     void aThrowingTaskFailsOnlyItsOwnFutureAndEveryWorkerGoesOn() throws Exception {
         Set<String> threads = ConcurrentHashMap.newKeySet();
-        try (InferencePool pool = new InferencePool(WORKERS, 1_000_000, doubling(threads))) {
+        try (InferencePool pool = new InferencePool(WORKERS, 1_000_000, Scheduling.FAIR, doubling(threads))) {
             List<List<Encoded>> batches = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 long id = i == 37 ? POISON : i == 71 ? POISON - 1 : i;
@@ -102,7 +103,8 @@ class WorkerFailureIsolationTest {
 
     @Test
     void throughTheBatchRunnerOnlyTheRequestWithThePoisonRowFails() {
-        try (InferencePool pool = new InferencePool(WORKERS, 1_000_000, doubling(ConcurrentHashMap.newKeySet()))) {
+        try (InferencePool pool = new InferencePool(WORKERS, 1_000_000, Scheduling.FAIR,
+                doubling(ConcurrentHashMap.newKeySet()))) {
             BatchRunner runner = new BatchRunner(pool, new MicroBatcher(4, 4096), Duration.ofSeconds(30), n -> {
             });
             List<Encoded> poisoned = List.of(row(1), row(POISON), row(3));

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.triage.NliFixture;
 import dev.triage.batch.BatchRunner;
 import dev.triage.batch.MicroBatcher;
+import dev.triage.config.TriageConfig.Pool.Scheduling;
 import dev.triage.model.Encoded;
 import dev.triage.model.InferenceScratch;
 import dev.triage.model.ModelKind;
@@ -47,7 +48,7 @@ class NliSemanticsTest {
             ModelSpec spec = ModelLocator.fromDirectory(dir, Optional.empty(), OptionalInt.empty());
             OnnxModel model = OnnxModel.open(spec);
             TextTokenizer tokenizer = TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), true);
-            InferencePool pool = new InferencePool(2, 1_000_000, model::run);
+            InferencePool pool = new InferencePool(2, 1_000_000, Scheduling.FAIR, model::run);
             BatchRunner runner = new BatchRunner(pool, new MicroBatcher(4, 4096), Duration.ofSeconds(60), t -> {
             });
             return new Opened(model, tokenizer, pool, new NliScorer(tokenizer, runner, model.nliLabels().orElseThrow()));
