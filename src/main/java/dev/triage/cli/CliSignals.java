@@ -20,6 +20,8 @@ final class CliSignals {
     static final Duration GRACE = Duration.ofSeconds(15);
     private static final AtomicReference<String> CAUGHT = new AtomicReference<>();
     private static volatile Thread command;
+    private static boolean serverStarted;
+    private static boolean termWhileStarting;
 
     private CliSignals() {
     }
@@ -59,11 +61,31 @@ final class CliSignals {
     }
 
     /**
-     * Server mode: SIGTERM asks Quarkus to stop (readiness delay, drain, HTTP timeout, as for any stop) with exit
-     * status 0; the JVM's own handler would run the same shutdown but exit 143, which reads as a failure.
+     * Server mode, from before Quarkus starts: SIGTERM asks Quarkus to stop (readiness delay, drain, HTTP timeout,
+     * as for any stop) with exit status 0. The JVM's own handler would exit 143, and, while the model loads, let
+     * ONNX Runtime's shutdown hook free its environment under the session being created (a native crash). A TERM
+     * that comes while Quarkus starts is kept until it has started.
      */
-    static void stopServerOnTerm() {
-        Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
+    static void installForServer() {
+        Signal.handle(new Signal("TERM"), signal -> stopServer(false));
+    }
+
+    /** Quarkus has started: a TERM kept while it started stops it now. */
+    static void serverStarted() {
+        stopServer(true);
+    }
+
+    private static synchronized void stopServer(boolean startedNow) {
+        if (startedNow) {
+            serverStarted = true;
+            if (!termWhileStarting) {
+                return;
+            }
+        } else if (!serverStarted) {
+            termWhileStarting = true;
+            return;
+        }
+        Quarkus.asyncExit(0);
     }
 
     /** The signal that interrupted the run, if one did. */

@@ -25,6 +25,7 @@ public final class Main {
 
     public static void main(String... args) {
         if (args.length == 0) {
+            CliSignals.installForServer();
             Quarkus.run(TriageApplication.class, args);
             return;
         }

@@ -12,7 +12,7 @@ public class TriageApplication implements QuarkusApplication {
     @Override
     public int run(String... args) {
         if (args.length == 0) {
-            CliSignals.stopServerOnTerm();
+            CliSignals.serverStarted();
             Quarkus.waitForExit();
             // A model that failed to load asked for exit code 1 (Quarkus.asyncExit); report it.
             return ApplicationLifecycleManager.getExitCode();

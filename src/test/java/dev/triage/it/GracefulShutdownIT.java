@@ -1,6 +1,7 @@
 package dev.triage.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -55,6 +56,27 @@ class GracefulShutdownIT {
             String log = app.output();
             assertTrue(log.contains("stopped in"), "Quarkus did not shut down cleanly:\n" + log);
             assertEquals(0, app.process.exitValue(), "a graceful SIGTERM exits 0:\n" + log);
+        }
+    }
+
+    /**
+     * SIGTERM while the model loads (a pod scaled away as it starts): exit 0 after a clean stop, never a crash in
+     * ONNX Runtime, whose shutdown hook would free its environment under the session being created.
+     */
+    @Test
+    void sigtermWhileTheModelLoadsStopsCleanly() throws Exception {
+        try (PackagedApp app = PackagedApp.start(Map.of("QUARKUS_SHUTDOWN_DELAY", "0s"))) {
+            long until = System.currentTimeMillis() + 60_000;
+            while (!app.output().contains("Loading model") && System.currentTimeMillis() < until) {
+                assertTrue(app.process.isAlive(), app.output());
+                Thread.sleep(5);
+            }
+            app.process.destroy(); // SIGTERM
+            assertTrue(app.process.waitFor(60, TimeUnit.SECONDS), "process did not exit after SIGTERM");
+            String log = app.output();
+            assertFalse(log.contains("A fatal error has been detected"), log);
+            assertTrue(log.contains("stopped in"), "Quarkus did not shut down cleanly:\n" + log);
+            assertEquals(0, app.process.exitValue(), log);
         }
     }
 
