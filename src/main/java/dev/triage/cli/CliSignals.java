@@ -67,25 +67,23 @@ final class CliSignals {
      * that comes while Quarkus starts is kept until it has started.
      */
     static void installForServer() {
-        Signal.handle(new Signal("TERM"), signal -> stopServer(false));
+        Signal.handle(new Signal("TERM"), signal -> termToServer());
+    }
+
+    private static synchronized void termToServer() {
+        if (serverStarted) {
+            Quarkus.asyncExit(0);
+        } else {
+            termWhileStarting = true;
+        }
     }
 
     /** Quarkus has started: a TERM kept while it started stops it now. */
-    static void serverStarted() {
-        stopServer(true);
-    }
-
-    private static synchronized void stopServer(boolean startedNow) {
-        if (startedNow) {
-            serverStarted = true;
-            if (!termWhileStarting) {
-                return;
-            }
-        } else if (!serverStarted) {
-            termWhileStarting = true;
-            return;
+    static synchronized void serverStarted() {
+        serverStarted = true;
+        if (termWhileStarting) {
+            Quarkus.asyncExit(0);
         }
-        Quarkus.asyncExit(0);
     }
 
     /** The signal that interrupted the run, if one did. */

@@ -61,9 +61,14 @@ final class JsonlReader implements Closeable {
 
     /** Non-blank lines of an uncompressed file (a total for progress); empty for a compressed or unreadable one. */
     static OptionalLong countRecords(Path file) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
-                StandardCharsets.UTF_8), 1 << 16)) {
-            return gzip(file) ? OptionalLong.empty() : OptionalLong.of(lines.lines().filter(l -> !l.isBlank()).count());
+        try {
+            if (gzip(file)) {
+                return OptionalLong.empty();
+            }
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                    StandardCharsets.UTF_8), 1 << 16)) {
+                return OptionalLong.of(lines.lines().filter(l -> !l.isBlank()).count());
+            }
         } catch (IOException | UncheckedIOException e) {
             return OptionalLong.empty();
         }
