@@ -10,7 +10,7 @@ import dev.triage.service.TriageException;
 /**
  * The request binding of a catch-all label, {@code {"name": "other", "none": true, "threshold": 0.4}}: the label
  * that wins when none of the others matches. The threshold (optional) is what {@code triage calibrate} prints.
- * What a catch-all may be (one at most, no description or examples) is checked with every other label rule in
+ * What a catch-all may be (one at most, examples but no description) is checked with every other label rule in
  * {@link dev.triage.service.RequestRules}.
  */
 final class CatchAllLabel {

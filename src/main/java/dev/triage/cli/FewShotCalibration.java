@@ -63,6 +63,28 @@ final class FewShotCalibration {
     }
 
     /**
+     * The catch-all with the examples of every other gold label as its own (texts that are none of the label),
+     * taken in turn from each gold label so that at most {@code max} cover them all.
+     */
+    LabelSpec noneLabel(LabelSpec catchAll, int index, int max) {
+        List<List<String>> others = new ArrayList<>();
+        byGold.forEach((gold, list) -> {
+            if (goldToIndex.getOrDefault(gold, -1) != index && !list.isEmpty()) {
+                others.add(list);
+            }
+        });
+        List<String> picked = new ArrayList<>();
+        for (int round = 0; picked.size() < max && !others.isEmpty(); round++) {
+            int r = round;
+            others.removeIf(list -> list.size() <= r);
+            for (int g = 0; g < others.size() && picked.size() < max; g++) {
+                picked.add(others.get(g).get(r));
+            }
+        }
+        return LabelSpec.catchAll(catchAll.name(), catchAll.threshold(), picked);
+    }
+
+    /**
      * The catch-all threshold fitted on the examples: the cut of best expected F1
      * ({@link CalibrationFit#expectedF1Threshold}) between the label's positives, each scored leave-one-out
      * against the label made of the other examples (its own example would match too well), and the examples of
@@ -76,7 +98,6 @@ final class FewShotCalibration {
     double threshold(BiFunction<List<String>, List<LabelSpec>, double[][]> scorer, LabelSpec plain, int index,
             LabelSpec catchAll, double defaultThreshold) {
         List<String> positives = of(index, true);
-        List<String> negatives = of(index, false);
         double[] left = new double[positives.size()];
         for (int i = 0; i < positives.size(); i++) {
             List<String> others = new ArrayList<>(positives);
@@ -85,9 +106,20 @@ final class FewShotCalibration {
             left[i] = scorer.apply(List.of(positives.get(i)), List.of(withoutIt, catchAll))[0][0];
         }
         LabelSpec all = new LabelSpec(plain.name(), plain.description(), positives);
-        double[] rest = Arrays.stream(scorer.apply(negatives, List.of(all, catchAll))).mapToDouble(s -> s[0])
-                .toArray();
-        double prior = positives.size() / (double) (positives.size() + negatives.size());
+        List<String> negatives = catchAll.examples().isEmpty() ? of(index, false) : catchAll.examples();
+        double[] rest;
+        if (catchAll.examples().isEmpty()) {
+            rest = Arrays.stream(scorer.apply(negatives, List.of(all, catchAll))).mapToDouble(s -> s[0]).toArray();
+        } else { // each of the catch-all's own examples scored leave-one-out too
+            rest = new double[negatives.size()];
+            for (int i = 0; i < negatives.size(); i++) {
+                List<String> others = new ArrayList<>(negatives);
+                others.remove(i);
+                LabelSpec withoutIt = LabelSpec.catchAll(catchAll.name(), catchAll.threshold(), others);
+                rest[i] = scorer.apply(List.of(negatives.get(i)), List.of(all, withoutIt))[0][0];
+            }
+        }
+        double prior = positives.size() / (double) (positives.size() + of(index, false).size());
         return CalibrationFit.towardDefault(CalibrationFit.expectedF1Threshold(left, rest, prior), defaultThreshold);
     }
 }

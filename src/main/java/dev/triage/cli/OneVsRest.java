@@ -3,6 +3,7 @@ package dev.triage.cli;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -47,7 +48,13 @@ final class OneVsRest {
                 double threshold = fewShot.threshold((texts, labels) -> eval.strengths(loaded, texts, labels), label, g,
                         catchAll, eval.catchAllThreshold(loaded));
                 row(rows, String.format(Locale.ROOT, "few-shot, threshold %.3f", threshold), withExamples,
-                        LabelSpec.catchAll(catchAll.name(), java.util.OptionalDouble.of(threshold)), g, goldToIndex,
+                        LabelSpec.catchAll(catchAll.name(), OptionalDouble.of(threshold)), g, goldToIndex, kept);
+                LabelSpec none = fewShot.noneLabel(catchAll, g, eval.config.limits().maxExamples());
+                row(rows, "few-shot+none, request fit", withExamples, none, g, goldToIndex, kept);
+                double fitted = fewShot.threshold((texts, labels) -> eval.strengths(loaded, texts, labels), label, g,
+                        none, eval.catchAllThreshold(loaded));
+                row(rows, String.format(Locale.ROOT, "few-shot+none, thr %.3f", fitted), withExamples,
+                        LabelSpec.catchAll(none.name(), OptionalDouble.of(fitted), none.examples()), g, goldToIndex,
                         kept);
             }
         }

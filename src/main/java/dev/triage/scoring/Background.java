@@ -69,8 +69,17 @@ public final class Background {
      * @param examples the normalised mean of the example vectors, or null
      */
     public static float[] direction(float[] named, float[] examples, double[] centre) {
+        return direction(named, examples, centre, centre);
+    }
+
+    /**
+     * As above, with the examples' direction taken from {@code exampleCentre}: the mean of texts that are none of
+     * the labels (the catch-all's examples), when the request has them. Texts are nearer other texts than
+     * templated topic names, so that centre says better what sets the label's texts apart.
+     */
+    public static float[] direction(float[] named, float[] examples, double[] centre, double[] exampleCentre) {
         float[] own = direction(named, centre);
-        return examples == null ? own : Vectors.weightedMean(new float[][] { own, direction(examples, centre) },
+        return examples == null ? own : Vectors.weightedMean(new float[][] { own, direction(examples, exampleCentre) },
                 new double[] { 1.0, EXAMPLE_DIRECTION_WEIGHT });
     }
 }

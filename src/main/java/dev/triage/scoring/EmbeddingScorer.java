@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -111,7 +112,8 @@ public final class EmbeddingScorer implements ZeroShotScorer {
      * Text vectors (null for a blank text), the real labels' vectors and, with a catch-all, their directions away
      * from the general topics (else null).
      */
-    private record RequestVectors(float[][] texts, float[][] labels, float[][] directions, double[] offsets) {
+    private record RequestVectors(float[][] texts, float[][] labels, float[][] directions, double[] offsets,
+            CatchAll.Calibration calibration) {
 
         /** The catch-all's strengths: cosines with the directions, few-shot labels' lowered by their offset. */
         double[] strengths(float[] text) {
@@ -125,11 +127,12 @@ public final class EmbeddingScorer implements ZeroShotScorer {
 
     private RequestVectors vectors(ClassifyCommand command) {
         List<String> texts = command.texts();
-        List<Map<String, String>> labelParts = command.realLabels().stream().map(l -> parts(l, command)).toList();
+        List<Map<String, String>> labelParts = command.realLabels().stream().map(l -> LabelParts.of(l, command)).toList();
         List<Map<String, String>> backgroundParts = command.catchAll().isEmpty() ? List.of()
-                : Background.TOPICS.stream().map(topic -> parts(LabelSpec.plain(topic), command)).toList();
+                : Background.TOPICS.stream().map(topic -> LabelParts.of(LabelSpec.plain(topic), command)).toList();
+        Map<String, String> noneParts = command.catchAll().map(LabelParts::examples).orElse(Map.of());
         // Every vector this request needs that is not cached: label parts, then texts, in one pool run.
-        Map<String, String> missing = uncached(labelParts, backgroundParts);
+        Map<String, String> missing = uncached(labelParts, backgroundParts, noneParts);
         List<Encoded> sequences = new ArrayList<>(texts.size() + missing.size());
         int[] textRow = new int[texts.size()];
         float[][] cachedTexts = new float[texts.size()][];
@@ -150,8 +153,8 @@ public final class EmbeddingScorer implements ZeroShotScorer {
             vectorCache.put(key, vectors[row++]);
         }
         List<LabelVector> labels = labelParts.stream().map(parts -> prototype(parts, known)).toList();
-        float[][] directions = backgroundParts.isEmpty() ? null : LabelVector.directions(labels,
-                backgroundParts.stream().map(parts -> prototype(parts, known).named()).toList());
+        CatchAllView view = command.catchAll().isEmpty() ? new CatchAllView(null, null)
+                : catchAllView(command.catchAll().get(), labels, labelParts, backgroundParts, noneParts, known);
         float[][] textVectors = new float[texts.size()][];
         for (int t = 0; t < texts.size(); t++) {
             textVectors[t] = cachedTexts[t] != null ? cachedTexts[t] : textRow[t] < 0 ? null : vectors[textRow[t]];
@@ -160,14 +163,34 @@ public final class EmbeddingScorer implements ZeroShotScorer {
             }
         }
         return new RequestVectors(textVectors, labels.stream().map(l -> l.vector(prototypes)).toArray(float[][]::new),
-                directions, labels.stream().mapToDouble(LabelVector::offset).toArray());
+                view.directions(), labels.stream().mapToDouble(LabelVector::offset).toArray(), view.calibration());
+    }
+
+    /** The labels' directions against the general topics, and the threshold: the label's, fitted or the default. */
+    private record CatchAllView(float[][] directions, CatchAll.Calibration calibration) {
+    }
+
+    private CatchAllView catchAllView(LabelSpec catchAllLabel, List<LabelVector> labels,
+            List<Map<String, String>> labelParts, List<Map<String, String>> backgroundParts,
+            Map<String, String> noneParts, Map<String, float[]> known) {
+        List<float[]> background = backgroundParts.stream().map(parts -> prototype(parts, known).named()).toList();
+        List<float[]> none = noneParts.entrySet().stream().map(part -> vector(part, known)).toList();
+        CatchAll.Calibration calibration = catchAll.forLabel(catchAllLabel);
+        if (catchAllLabel.threshold().isEmpty()) {
+            List<List<float[]>> examples = labelParts.stream().map(parts -> parts.entrySet().stream()
+                    .filter(LabelParts::isExample).map(part -> vector(part, known)).toList()).toList();
+            calibration = ExampleCalibration.threshold(labels, examples, background, none, catchAll.threshold())
+                    .map(fitted -> new CatchAll.Calibration(fitted, catchAll.temperature())).orElse(calibration);
+        }
+        return new CatchAllView(LabelVector.directions(labels, background, none), calibration);
     }
 
     /** Cache key to text, for the parts not in the vector cache. */
-    private Map<String, String> uncached(List<Map<String, String>> labelParts, List<Map<String, String>> backgroundParts) {
+    private Map<String, String> uncached(List<Map<String, String>> labelParts, List<Map<String, String>> backgroundParts,
+            Map<String, String> noneParts) {
         Map<String, String> missing = new LinkedHashMap<>();
-        java.util.stream.Stream.concat(labelParts.stream(), backgroundParts.stream()).forEach(parts -> parts.forEach(
-                (key, text) -> {
+        Stream.concat(Stream.concat(labelParts.stream(), backgroundParts.stream()), Stream.of(noneParts))
+                .forEach(parts -> parts.forEach((key, text) -> {
                     if (vectorCache.getIfPresent(key) == null) {
                         missing.put(key, text);
                     }
@@ -175,31 +198,14 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         return missing;
     }
 
-    /** The texts a label's vector is made of, by cache key: its hypotheses (one per template), description, examples. */
-    private static Map<String, String> parts(LabelSpec label, ClassifyCommand command) {
-        Map<String, String> parts = new LinkedHashMap<>();
-        command.hypotheses(label.name()).forEach(hypothesis -> parts.put("h:" + hypothesis, hypothesis));
-        label.description().ifPresent(d -> parts.put("d:" + d, d));
-        for (String example : label.examples()) {
-            parts.put("e:" + Sha256.hex(example), example);
-        }
-        return parts;
-    }
-
-    /** @param parts the label's texts by cache key, as {@link #parts} gives them */
+    /** @param parts the label's texts by cache key, as {@link LabelParts#of} gives them */
     private LabelVector prototype(Map<String, String> parts, Map<String, float[]> fresh) {
         List<float[]> hypothesis = new ArrayList<>();
         List<float[]> description = new ArrayList<>();
         List<float[]> examples = new ArrayList<>();
         for (Map.Entry<String, String> part : parts.entrySet()) {
-            String key = part.getKey();
-            float[] vector = fresh.containsKey(key) ? fresh.get(key) : vectorCache.getIfPresent(key);
-            if (vector == null) {
-                // Evicted between lookup and use by a concurrent request: embed it again, alone.
-                vector = runner.run(List.of(tokenizer.encode(part.getValue())))[0];
-                vectorCache.put(key, vector);
-            }
-            (key.startsWith("e:") ? examples : key.startsWith("d:") ? description : hypothesis).add(vector);
+            (LabelParts.isExample(part) ? examples : LabelParts.isDescription(part) ? description : hypothesis)
+                    .add(vector(part, fresh));
         }
         // the templates' ensemble first, so a description weighs as much as all templates together
         float[] named = hypothesis.size() == 1 ? hypothesis.get(0) : LabelVector.mean(hypothesis);
@@ -207,6 +213,17 @@ public final class EmbeddingScorer implements ZeroShotScorer {
             named = LabelVector.mean(List.of(named, description.get(0)));
         }
         return new LabelVector(named, examples.isEmpty() ? null : LabelVector.mean(examples));
+    }
+
+    /** A part's vector: embedded by this request, else cached. */
+    private float[] vector(Map.Entry<String, String> part, Map<String, float[]> fresh) {
+        float[] vector = fresh.containsKey(part.getKey()) ? fresh.get(part.getKey()) : vectorCache.getIfPresent(part.getKey());
+        if (vector == null) {
+            // Evicted between lookup and use by a concurrent request: embed it again, alone.
+            vector = runner.run(List.of(tokenizer.encode(part.getValue())))[0];
+            vectorCache.put(part.getKey(), vector);
+        }
+        return vector;
     }
 
     static Classification blank(ClassifyCommand command) {
@@ -221,8 +238,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
             return score(cosines, command.multiLabel());
         }
         return CatchAll.scores(command.labels(), embedded.strengths(text),
-                ScoreMath.softmax(cosines, temperature), catchAll.forLabel(command.catchAll().get()),
-                command.multiLabel());
+                ScoreMath.softmax(cosines, temperature), embedded.calibration(), command.multiLabel());
     }
 
     double[] score(double[] cosines, boolean multiLabel) {

@@ -23,10 +23,17 @@ record LabelVector(float[] named, float[] examples) {
         return examples == null ? 0 : Background.FEW_SHOT_OFFSET;
     }
 
-    /** The labels' directions away from the centre of the general topics' vectors. */
-    static float[][] directions(List<LabelVector> labels, List<float[]> background) {
+    /**
+     * The labels' directions away from the centre of the general topics' vectors; a few-shot label's examples
+     * away from the centre of the catch-all's examples, if there are any.
+     *
+     * @param noneExamples vectors of texts that are none of the labels (may be empty)
+     */
+    static float[][] directions(List<LabelVector> labels, List<float[]> background, List<float[]> noneExamples) {
         double[] centre = Background.centre(background);
-        return labels.stream().map(l -> Background.direction(l.named(), l.examples(), centre)).toArray(float[][]::new);
+        double[] exampleCentre = noneExamples.isEmpty() ? centre : Background.centre(noneExamples);
+        return labels.stream().map(l -> Background.direction(l.named(), l.examples(), centre, exampleCentre))
+                .toArray(float[][]::new);
     }
 
     static float[] mean(List<float[]> vectors) {

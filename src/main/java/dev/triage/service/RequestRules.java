@@ -77,14 +77,18 @@ public final class RequestRules {
         catchAll(labels);
     }
 
-    /** One catch-all at most, with no few-shot parts, a finite threshold, and a real label to stand against. */
+    /**
+     * One catch-all at most, with no description (examples are texts that are none of the others), a finite
+     * threshold, and a real label to stand against.
+     */
     private static void catchAll(List<LabelSpec> labels) {
         long catchAlls = labels.stream().filter(LabelSpec::none).count();
         for (int i = 0; i < labels.size(); i++) {
             LabelSpec label = labels.get(i);
-            if (label.none() && label.fewShot()) {
-                throw TriageException.badInput("labels[" + i + "]", "the catch-all label (\"none\": true) takes no "
-                        + "description or examples: its score comes from how well the other labels match");
+            if (label.none() && label.description().isPresent()) {
+                throw TriageException.badInput("labels[" + i + "].description", "the catch-all label (\"none\": "
+                        + "true) takes no description: its score comes from how well the other labels match (its "
+                        + "examples, texts that are none of them, may be given)");
             }
             if (label.threshold().isPresent() && !Double.isFinite(label.threshold().getAsDouble())) {
                 throw TriageException.badInput("labels[" + i + "].threshold", "must be a finite number");
@@ -136,7 +140,8 @@ public final class RequestRules {
     /** The request with every text, description and example cut. */
     ClassificationRequest cut(ClassificationRequest request) {
         List<LabelSpec> labels = request.labels().stream().map(l -> l.fewShot()
-                ? new LabelSpec(l.name(), l.description().map(this::cut), l.examples().stream().map(this::cut).toList())
+                ? new LabelSpec(l.name(), l.description().map(this::cut), l.examples().stream().map(this::cut).toList(),
+                        l.none(), l.threshold())
                 : l).toList();
         return new ClassificationRequest(request.texts().stream().map(this::cut).toList(), labels,
                 request.hypothesisTemplates(), request.multiLabel(), request.longText());

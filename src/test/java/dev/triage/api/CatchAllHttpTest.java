@@ -115,8 +115,8 @@ class CatchAllHttpTest {
     void badCatchAllsAreRefusedNamingTheField() {
         refused(List.of("a", OTHER, Map.of("name", "rest", "none", true)), "labels", "only one label");
         refused(List.of(OTHER), "labels", "at least one other label");
-        refused(List.of("a", Map.of("name", "other", "none", true, "examples", List.of("x"))), "labels[1]",
-                "takes no description or examples");
+        refused(List.of("a", Map.of("name", "other", "none", true, "description", "x")), "labels[1].description",
+                "takes no description");
         refused(List.of("a", Map.of("name", "other", "threshold", 0.3)), "labels[1].none", "only for the catch-all");
         refused(List.of("a", Map.of("name", "other", "none", "yes")), "labels[1].none", "true or false");
         refused(List.of("a", Map.of("name", "other", "none", true, "threshold", "high")), "labels[1].threshold",

@@ -2,6 +2,8 @@ package dev.triage.api;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +64,66 @@ class FewShotCatchAllHttpTest {
         double strength = Vectors.dot(v[0], Background.direction(v[1], examples, centre)) - Background.FEW_SHOT_OFFSET;
         assertEquals(ScoreMath.sigmoid((strength - threshold) / 0.05),
                 FewShotAndLongTextTest.score(reply, 0, "motorcycles"), 2e-3, reply.prettify());
+    }
+
+    static final List<String> NONE_EXAMPLES = List.of(
+            "The new sedan gets better mileage, and the dealer threw in winter tires for the car.",
+            "Simmer the onions slowly in butter until golden, then add the stock and the rice.",
+            "The council voted to raise property taxes to pay for the new school building.");
+
+    /**
+     * Examples on the catch-all (texts that are none of the labels) move the centre the few-shot label's examples
+     * are measured from: {@code normalise(direction(name) + 0.5 direction(mean of examples, from the catch-all
+     * examples' mean))}, less 0.04; recomputed from the model's own vectors.
+     */
+    @Test
+    void theCatchAllsExamplesAreTheCentreTheLabelsExamplesAreMeasuredFrom() {
+        String text = CatchAllHttpTest.MOTORCYCLE;
+        double threshold = 0.2;
+        JsonPath reply = FewShotAndLongTextTest.classify(Map.of("texts", List.of(text), "multiLabel", true,
+                "labels", List.of(Map.of("name", "motorcycles", "examples", EXAMPLES),
+                        Map.of("name", "other", "none", true, "threshold", threshold, "examples", NONE_EXAMPLES))));
+        List<String> inputs = new ArrayList<>(List.of(text, "This example is about motorcycles."));
+        inputs.addAll(EXAMPLES);
+        inputs.addAll(NONE_EXAMPLES);
+        Background.TOPICS.forEach(topic -> inputs.add("This example is about " + topic + "."));
+        float[][] v = embed(inputs);
+        float[] examples = Vectors.weightedMean(new float[][] { v[2], v[3], v[4] }, new double[] { 1, 1, 1 });
+        double[] noneCentre = Background.centre(List.of(v[5], v[6], v[7]));
+        double[] centre = Background.centre(List.of(v).subList(8, v.length));
+        double strength = Vectors.dot(v[0], Background.direction(v[1], examples, centre, noneCentre))
+                - Background.FEW_SHOT_OFFSET;
+        double score = FewShotAndLongTextTest.score(reply, 0, "motorcycles");
+        assertEquals(ScoreMath.sigmoid((strength - threshold) / 0.05), score, 2e-3, reply.prettify());
+        double without = Vectors.dot(v[0], Background.direction(v[1], examples, centre)) - Background.FEW_SHOT_OFFSET;
+        assertNotEquals(ScoreMath.sigmoid((without - threshold) / 0.05), score, 2e-3,
+                "the catch-all's examples must change the strength");
+    }
+
+    /** Examples on both sides and no threshold: the request fits its own; a given threshold, or no examples, do not. */
+    @Test
+    void aRequestWithExamplesOnBothSidesCalibratesItselfUnlessItSetsTheThreshold() {
+        Map<String, Object> motorcycles = Map.of("name", "motorcycles", "examples", EXAMPLES);
+        double fitted = multiLabelScore(motorcycles, Map.of("name", "other", "none", true, "examples", NONE_EXAMPLES));
+        double given = multiLabelScore(motorcycles, Map.of("name", "other", "none", true, "threshold", 0.2,
+                "examples", NONE_EXAMPLES));
+        // compared as thresholds: logit(score) = (strength - threshold) / 0.05
+        double shift = 0.05 * (logit(given) - logit(fitted));
+        assertTrue(Math.abs(shift) > 1e-4, "the fitted threshold must differ from the default 0.20: " + shift);
+        Map<String, Object> zeroShot = Map.of("name", "motorcycles");
+        assertEquals(multiLabelScore(zeroShot, Map.of("name", "other", "none", true, "threshold", 0.2,
+                "examples", NONE_EXAMPLES)), multiLabelScore(zeroShot, Map.of("name", "other", "none", true,
+                        "examples", NONE_EXAMPLES)), 1e-9, "no label examples: nothing to fit, the default holds");
+    }
+
+    private static double logit(double p) {
+        return Math.log(p / (1 - p));
+    }
+
+    private static double multiLabelScore(Map<String, Object> label, Map<String, Object> catchAll) {
+        JsonPath reply = FewShotAndLongTextTest.classify(Map.of("texts", List.of(CatchAllHttpTest.MOTORCYCLE),
+                "multiLabel", true, "labels", List.of(label, catchAll)));
+        return FewShotAndLongTextTest.score(reply, 0, "motorcycles");
     }
 
     static float[][] embed(List<String> inputs) {

@@ -94,6 +94,32 @@ class BackgroundTest {
     }
 
     @Test
+    void theCatchAllsExamplesSetTheCentreOfTheExamplesDirectionOnly() {
+        double[] centre = { 0.5, 0.5, 0 };
+        double[] noneCentre = { 0, 0.5, 0.5 };
+        float[] named = { 1, 0, 0 };
+        float[] examples = { 0, 0.6f, 0.8f };
+        float[] own = Background.direction(named, centre);
+        float[] fromExamples = Background.direction(examples, noneCentre);
+        float[] expected = new float[3];
+        double norm = 0;
+        for (int i = 0; i < 3; i++) {
+            expected[i] = own[i] + 0.5f * fromExamples[i];
+            norm += expected[i] * expected[i];
+        }
+        for (int i = 0; i < 3; i++) {
+            expected[i] /= (float) Math.sqrt(norm);
+        }
+        assertArrayEquals(expected, Background.direction(named, examples, centre, noneCentre), 1e-6f);
+        assertArrayEquals(own, Background.direction(named, null, centre, noneCentre), 1e-7f,
+                "a label without examples keeps the name's direction");
+        float[][] directions = LabelVector.directions(List.of(new LabelVector(named, examples)),
+                List.of(new float[] { 1, 0, 0 }, new float[] { 0, 1, 0 }), List.of(new float[] { 0, 1, 0 },
+                        new float[] { 0, 0, 1 }));
+        assertArrayEquals(expected, directions[0], 1e-6f, "the catch-all's examples' mean is the centre");
+    }
+
+    @Test
     void fewShotLabelsAreLoweredByTheOffsetAndOthersAreNot() {
         assertEquals(0.04, Background.FEW_SHOT_OFFSET, 1e-12);
         assertEquals(0.04, new LabelVector(new float[] { 1, 0 }, new float[] { 0, 1 }).offset(), 1e-12);

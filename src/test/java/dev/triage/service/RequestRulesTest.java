@@ -40,14 +40,17 @@ class RequestRulesTest {
     }
 
     @Test
-    void aCatchAllIsOneAtMostNeverAloneWithoutFewShotPartsAndAFiniteThreshold() {
+    void aCatchAllIsOneAtMostNeverAloneWithExamplesButNoDescriptionAndAFiniteThreshold() {
         LabelSpec other = LabelSpec.catchAll("other", OptionalDouble.empty());
         rules.labels(List.of(LabelSpec.plain("a"), other));
+        rules.labels(List.of(LabelSpec.plain("a"), LabelSpec.catchAll("other", OptionalDouble.empty(), List.of("x"))));
         rejects("labels", "only one label can be the catch-all", () -> rules.labels(List.of(other,
                 LabelSpec.catchAll("rest", OptionalDouble.of(0.3)))));
         rejects("labels", "needs at least one other label", () -> rules.labels(List.of(other)));
-        rejects("labels[1]", "takes no description or examples", () -> rules.labels(List.of(LabelSpec.plain("a"),
-                new LabelSpec("other", Optional.empty(), List.of("x"), true, OptionalDouble.empty()))));
+        rejects("labels[1].description", "takes no description", () -> rules.labels(List.of(LabelSpec.plain("a"),
+                new LabelSpec("other", Optional.of("x"), List.of(), true, OptionalDouble.empty()))));
+        rejects("labels[1].examples", "has 3 items; the limit is 2", () -> rules.labels(List.of(LabelSpec.plain("a"),
+                LabelSpec.catchAll("other", OptionalDouble.empty(), List.of("x", "y", "z")))));
         rejects("labels[1].threshold", "must be a finite number", () -> rules.labels(List.of(LabelSpec.plain("a"),
                 LabelSpec.catchAll("other", OptionalDouble.of(Double.NaN)))));
     }
@@ -113,6 +116,11 @@ class RequestRulesTest {
         assertEquals(List.of("abcde", "ab"), cut.texts());
         assertEquals(Optional.of("12345"), cut.labels().get(0).description());
         assertEquals(List.of("zyxwv"), cut.labels().get(0).examples());
+        LabelSpec none = rules.cut(new ClassificationRequest(List.of("x"), List.of(LabelSpec.plain("a"),
+                LabelSpec.catchAll("other", OptionalDouble.of(0.3), List.of("abcdefg"))), List.of(), false,
+                LongText.TRUNCATE)).labels().get(1);
+        assertEquals(LabelSpec.catchAll("other", OptionalDouble.of(0.3), List.of("abcde")), none,
+                "a cut catch-all stays the catch-all, with its threshold");
     }
 
     @Test
