@@ -90,7 +90,7 @@ class CatchAllCliIT {
                 json.toString());
         assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
         JsonNode rows = TestSupport.JSON.readTree(json.toFile()).get("oneVsRest");
-        assertEquals(6, rows.size(), rows.toString());
+        assertEquals(10, rows.size(), rows.toString());
         for (JsonNode row : rows) {
             assertEquals(15, row.get("support").asInt(), row.toString());
             assertEquals(60, row.get("docs").asInt(), row.toString());
@@ -99,6 +99,9 @@ class CatchAllCliIT {
         assertEquals("zero-shot", rows.get(0).get("setup").asText());
         assertEquals("few-shot", rows.get(1).get("setup").asText());
         assertTrue(rows.get(2).get("setup").asText().startsWith("few-shot, threshold "), rows.toString());
+        assertEquals("few-shot+none, request fit", rows.get(3).get("setup").asText(), "the other groups' examples "
+                + "on the catch-all, the threshold fitted by the request");
+        assertTrue(rows.get(4).get("setup").asText().startsWith("few-shot+none, thr "), rows.toString());
 
         Path out = tmp.resolve("preds.jsonl");
         CliRun classified = CliRun.launch("classify", "--in", test.toString(), "--labels", "motorcycles",
