@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,20 +51,8 @@ class FewShotCatchAllHttpTest {
      */
     @Test
     void theStrengthIsTheCosineWithTheNameAndExamplesDirectionLessTheOffset() {
-        String text = CatchAllHttpTest.MOTORCYCLE;
-        double threshold = 0.2;
-        JsonPath reply = FewShotAndLongTextTest.classify(Map.of("texts", List.of(text), "multiLabel", true,
-                "labels", List.of(Map.of("name", "motorcycles", "examples", EXAMPLES),
-                        Map.of("name", "other", "none", true, "threshold", threshold))));
-        List<String> inputs = new ArrayList<>(List.of(text, "This example is about motorcycles."));
-        inputs.addAll(EXAMPLES);
-        Background.TOPICS.forEach(topic -> inputs.add("This example is about " + topic + "."));
-        float[][] v = embed(inputs);
-        float[] examples = Vectors.weightedMean(new float[][] { v[2], v[3], v[4] }, new double[] { 1, 1, 1 });
-        double[] centre = Background.centre(List.of(v).subList(5, v.length));
-        double strength = Vectors.dot(v[0], Background.direction(v[1], examples, centre)) - Background.FEW_SHOT_OFFSET;
-        assertEquals(ScoreMath.sigmoid((strength - threshold) / 0.05),
-                FewShotAndLongTextTest.score(reply, 0, "motorcycles"), 2e-3, reply.prettify());
+        double[] scoreAndExpected = scoreAndRecomputed(List.of());
+        assertEquals(scoreAndExpected[1], scoreAndExpected[0], 2e-3);
     }
 
     static final List<String> NONE_EXAMPLES = List.of(
@@ -73,31 +62,40 @@ class FewShotCatchAllHttpTest {
 
     /**
      * Examples on the catch-all (texts that are none of the labels) move the centre the few-shot label's examples
-     * are measured from: {@code normalise(direction(name) + 0.5 direction(mean of examples, from the catch-all
-     * examples' mean))}, less 0.04; recomputed from the model's own vectors.
+     * are measured from: their direction is taken from the catch-all examples' mean, not the topics' centre.
      */
     @Test
     void theCatchAllsExamplesAreTheCentreTheLabelsExamplesAreMeasuredFrom() {
+        double[] scoreAndExpected = scoreAndRecomputed(NONE_EXAMPLES);
+        assertEquals(scoreAndExpected[1], scoreAndExpected[0], 2e-3);
+        assertNotEquals(scoreAndRecomputed(List.of())[0], scoreAndExpected[0], 2e-3,
+                "the catch-all's examples must change the strength");
+    }
+
+    /** The served multi-label score at threshold 0.2, and the same recomputed from /embed vectors. */
+    private static double[] scoreAndRecomputed(List<String> noneExamples) {
         String text = CatchAllHttpTest.MOTORCYCLE;
         double threshold = 0.2;
+        Map<String, Object> catchAll = new HashMap<>(Map.of("name", "other", "none", true, "threshold",
+                threshold));
+        if (!noneExamples.isEmpty()) {
+            catchAll.put("examples", noneExamples);
+        }
         JsonPath reply = FewShotAndLongTextTest.classify(Map.of("texts", List.of(text), "multiLabel", true,
-                "labels", List.of(Map.of("name", "motorcycles", "examples", EXAMPLES),
-                        Map.of("name", "other", "none", true, "threshold", threshold, "examples", NONE_EXAMPLES))));
+                "labels", List.of(Map.of("name", "motorcycles", "examples", EXAMPLES), catchAll)));
         List<String> inputs = new ArrayList<>(List.of(text, "This example is about motorcycles."));
         inputs.addAll(EXAMPLES);
-        inputs.addAll(NONE_EXAMPLES);
+        inputs.addAll(noneExamples);
         Background.TOPICS.forEach(topic -> inputs.add("This example is about " + topic + "."));
         float[][] v = embed(inputs);
         float[] examples = Vectors.weightedMean(new float[][] { v[2], v[3], v[4] }, new double[] { 1, 1, 1 });
-        double[] noneCentre = Background.centre(List.of(v[5], v[6], v[7]));
-        double[] centre = Background.centre(List.of(v).subList(8, v.length));
-        double strength = Vectors.dot(v[0], Background.direction(v[1], examples, centre, noneCentre))
+        int topics = 5 + noneExamples.size();
+        double[] centre = Background.centre(List.of(v).subList(topics, v.length));
+        double[] exampleCentre = noneExamples.isEmpty() ? centre : Background.centre(List.of(v).subList(5, topics));
+        double strength = Vectors.dot(v[0], Background.direction(v[1], examples, centre, exampleCentre))
                 - Background.FEW_SHOT_OFFSET;
-        double score = FewShotAndLongTextTest.score(reply, 0, "motorcycles");
-        assertEquals(ScoreMath.sigmoid((strength - threshold) / 0.05), score, 2e-3, reply.prettify());
-        double without = Vectors.dot(v[0], Background.direction(v[1], examples, centre)) - Background.FEW_SHOT_OFFSET;
-        assertNotEquals(ScoreMath.sigmoid((without - threshold) / 0.05), score, 2e-3,
-                "the catch-all's examples must change the strength");
+        return new double[] { FewShotAndLongTextTest.score(reply, 0, "motorcycles"),
+                ScoreMath.sigmoid((strength - threshold) / 0.05) };
     }
 
     /** Examples on both sides and no threshold: the request fits its own; a given threshold, or no examples, do not. */

@@ -79,18 +79,22 @@ class BackgroundTest {
         float[] examples = { 0, 0, 1 };
         assertArrayEquals(Background.direction(named, centre), Background.direction(named, null, centre), 1e-7f,
                 "no examples: the name's direction");
-        float[] own = Background.direction(named, centre);
-        float[] fromExamples = Background.direction(examples, centre);
-        float[] expected = new float[3];
-        double norm = 0;
-        for (int i = 0; i < 3; i++) {
-            expected[i] = own[i] + 0.5f * fromExamples[i];
-            norm += expected[i] * expected[i];
-        }
-        for (int i = 0; i < 3; i++) {
-            expected[i] /= (float) Math.sqrt(norm);
-        }
+        float[] expected = plusHalf(Background.direction(named, centre), Background.direction(examples, centre));
         assertArrayEquals(expected, Background.direction(named, examples, centre), 1e-6f);
+    }
+
+    /** {@code normalise(own + 0.5 fromExamples)}. */
+    private static float[] plusHalf(float[] own, float[] fromExamples) {
+        float[] sum = new float[own.length];
+        double norm = 0;
+        for (int i = 0; i < own.length; i++) {
+            sum[i] = own[i] + 0.5f * fromExamples[i];
+            norm += sum[i] * sum[i];
+        }
+        for (int i = 0; i < own.length; i++) {
+            sum[i] /= (float) Math.sqrt(norm);
+        }
+        return sum;
     }
 
     @Test
@@ -100,16 +104,7 @@ class BackgroundTest {
         float[] named = { 1, 0, 0 };
         float[] examples = { 0, 0.6f, 0.8f };
         float[] own = Background.direction(named, centre);
-        float[] fromExamples = Background.direction(examples, noneCentre);
-        float[] expected = new float[3];
-        double norm = 0;
-        for (int i = 0; i < 3; i++) {
-            expected[i] = own[i] + 0.5f * fromExamples[i];
-            norm += expected[i] * expected[i];
-        }
-        for (int i = 0; i < 3; i++) {
-            expected[i] /= (float) Math.sqrt(norm);
-        }
+        float[] expected = plusHalf(own, Background.direction(examples, noneCentre));
         assertArrayEquals(expected, Background.direction(named, examples, centre, noneCentre), 1e-6f);
         assertArrayEquals(own, Background.direction(named, null, centre, noneCentre), 1e-7f,
                 "a label without examples keeps the name's direction");
