@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * stops, says "interrupted", exits 143 / 130 (never 134, the JVM crashing in ONNX Runtime), and leaves neither a
  * {@code .part} nor an output file.
  */
+@Tag("timing") // asserts on wall time: failsafe runs it alone, not beside other ITs (pom.xml)
 class CliInterruptIT {
 
     static final String POSTS = "src/data/20newsgroups/20ng-bydate-all-test.stripped.jsonl.gz";

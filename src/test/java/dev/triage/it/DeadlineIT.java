@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * and a JSON error naming the deadline; its queued micro-batches are dropped, so the queue is empty again at once
  * and the next request is answered (by the one worker, so it survived). The rule itself is DeadlineTest's.
  */
+@Tag("timing") // asserts on wall time: failsafe runs it alone, not beside other ITs (pom.xml)
 class DeadlineIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.triage.TestSupport;
 
 /** SIGTERM (what Knative sends when it drains a pod) in the middle of a long batch: the reply still arrives. */
+@Tag("timing") // asserts on wall time: failsafe runs it alone, not beside other ITs (pom.xml)
 class GracefulShutdownIT {
 
     @Test
