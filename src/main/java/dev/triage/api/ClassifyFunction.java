@@ -3,6 +3,7 @@ package dev.triage.api;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,7 +18,11 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
-/** The Funqy function. */
+/**
+ * The Funqy function. One instance: Funqy would otherwise construct the class (and resolve its injections) for
+ * every request.
+ */
+@Singleton
 public class ClassifyFunction {
 
     @Inject
