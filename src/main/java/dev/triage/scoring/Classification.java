@@ -31,6 +31,12 @@ public record Classification(List<String> labels, List<Double> scores) {
         return ranked(labels, scores);
     }
 
+    /** A blank text's answer to a command: uninformative, or with a catch-all, none of the labels. */
+    static Classification blank(ClassifyCommand command) {
+        return command.catchAll().isEmpty() ? uninformative(command.labelNames(), command.multiLabel())
+                : ranked(command.labelNames(), CatchAll.blank(command.labels()));
+    }
+
     public String top() {
         return labels.get(0);
     }

@@ -57,7 +57,8 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         this.threshold = threshold;
         this.prototypes = prototypes;
         this.catchAll = catchAll;
-        this.textCache = textCacheSize > 0 ? Caffeine.newBuilder().maximumSize(textCacheSize).<String, float[]>build() : null;
+        this.textCache = textCacheSize > 0 ? Caffeine.newBuilder().maximumSize(textCacheSize).<String, float[]>build()
+                : null;
     }
 
     /** Sentence vectors with the number of tokens the model read for them. */
@@ -89,8 +90,8 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         RequestVectors embedded = vectors(command);
         List<Classification> results = new ArrayList<>(embedded.texts().length);
         for (float[] text : embedded.texts()) {
-            results.add(text == null ? blank(command) : Classification.ranked(command.labelNames(), score(text,
-                    embedded, command)));
+            results.add(text == null ? Classification.blank(command)
+                    : Classification.ranked(command.labelNames(), score(text, embedded, command)));
         }
         return results;
     }
@@ -108,10 +109,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         return strengths;
     }
 
-    /**
-     * Text vectors (null for a blank text), the real labels' vectors and, with a catch-all, their directions away
-     * from the general topics (else null).
-     */
+    /** Text vectors (null: blank), the real labels' vectors and, with a catch-all, their directions and threshold. */
     private record RequestVectors(float[][] texts, float[][] labels, float[][] directions, double[] offsets,
             CatchAll.Calibration calibration) {
 
@@ -127,12 +125,14 @@ public final class EmbeddingScorer implements ZeroShotScorer {
 
     private RequestVectors vectors(ClassifyCommand command) {
         List<String> texts = command.texts();
-        List<Map<String, String>> labelParts = command.realLabels().stream().map(l -> LabelParts.of(l, command)).toList();
+        List<Map<String, String>> labelParts = command.realLabels().stream().map(l -> LabelParts.of(l, command))
+                .toList();
         List<Map<String, String>> backgroundParts = command.catchAll().isEmpty() ? List.of()
                 : Background.TOPICS.stream().map(topic -> LabelParts.of(LabelSpec.plain(topic), command)).toList();
         Map<String, String> noneParts = command.catchAll().map(LabelParts::examples).orElse(Map.of());
         // Every vector this request needs that is not cached: label parts, then texts, in one pool run.
-        Map<String, String> missing = uncached(labelParts, backgroundParts, noneParts);
+        Map<String, String> missing = uncached(Stream.of(labelParts.stream(), backgroundParts.stream(),
+                Stream.of(noneParts)).flatMap(parts -> parts));
         List<Encoded> sequences = new ArrayList<>(texts.size() + missing.size());
         int[] textRow = new int[texts.size()];
         float[][] cachedTexts = new float[texts.size()][];
@@ -186,15 +186,13 @@ public final class EmbeddingScorer implements ZeroShotScorer {
     }
 
     /** Cache key to text, for the parts not in the vector cache. */
-    private Map<String, String> uncached(List<Map<String, String>> labelParts, List<Map<String, String>> backgroundParts,
-            Map<String, String> noneParts) {
+    private Map<String, String> uncached(Stream<Map<String, String>> parts) {
         Map<String, String> missing = new LinkedHashMap<>();
-        Stream.concat(Stream.concat(labelParts.stream(), backgroundParts.stream()), Stream.of(noneParts))
-                .forEach(parts -> parts.forEach((key, text) -> {
-                    if (vectorCache.getIfPresent(key) == null) {
-                        missing.put(key, text);
-                    }
-                }));
+        parts.forEach(part -> part.forEach((key, text) -> {
+            if (vectorCache.getIfPresent(key) == null) {
+                missing.put(key, text);
+            }
+        }));
         return missing;
     }
 
@@ -217,18 +215,14 @@ public final class EmbeddingScorer implements ZeroShotScorer {
 
     /** A part's vector: embedded by this request, else cached. */
     private float[] vector(Map.Entry<String, String> part, Map<String, float[]> fresh) {
-        float[] vector = fresh.containsKey(part.getKey()) ? fresh.get(part.getKey()) : vectorCache.getIfPresent(part.getKey());
+        String key = part.getKey();
+        float[] vector = fresh.containsKey(key) ? fresh.get(key) : vectorCache.getIfPresent(key);
         if (vector == null) {
             // Evicted between lookup and use by a concurrent request: embed it again, alone.
             vector = runner.run(List.of(tokenizer.encode(part.getValue())))[0];
-            vectorCache.put(part.getKey(), vector);
+            vectorCache.put(key, vector);
         }
         return vector;
-    }
-
-    static Classification blank(ClassifyCommand command) {
-        return command.catchAll().isEmpty() ? Classification.uninformative(command.labelNames(), command.multiLabel())
-                : Classification.ranked(command.labelNames(), CatchAll.blank(command.labels()));
     }
 
     /** Scores of every label of the command, the catch-all (if any) from the labels' directions. */

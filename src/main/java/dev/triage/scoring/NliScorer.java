@@ -51,7 +51,7 @@ public final class NliScorer implements ZeroShotScorer {
         int row = 0;
         for (String text : command.texts()) {
             if (text.isBlank()) {
-                results.add(EmbeddingScorer.blank(command));
+                results.add(Classification.blank(command));
                 continue;
             }
             float[][] textLogits = new float[labels.size()][];
