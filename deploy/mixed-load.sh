@@ -7,28 +7,35 @@
 # Takes /tmp/triage-bench.lock itself, so it never runs beside another benchmark.
 #
 #   deploy/mixed-load.sh [--rounds N] [--seconds S] [--idle S] [--small-client wrk|java]
+#                        [--server-cpus LIST --client-cpus LIST]   (taskset lists, e.g. 0 and 1)
 # The small clients are the JDK's HttpClient in deploy/MixedLoad.java (default; it costs the shared 2 cores ~0.2
 # core at fair scheduling's ~130 requests/s) or wrk (C, installed from Debian if missing); the big clients are
 # always MixedLoad.java. Each run also prints the server's CPU time and the client's. PERFORMANCE.md has both.
+# --server-cpus/--client-cpus pin the server and the clients to separate cores (taskset), so that the clients'
+# CPU, which grows with the requests fair scheduling answers, is not taken from the server as on a shared 2-core box.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${TRIAGE_BENCH_LOCKED:-}" ]; then
   TRIAGE_BENCH_LOCKED=1 exec flock /tmp/triage-bench.lock "$0" "$@"
 fi
-rounds=3; seconds=60; idle=20; small_client=java
+rounds=3; seconds=60; idle=20; small_client=java; server_cpus=; client_cpus=
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift ;;
     --seconds) seconds="$2"; shift ;;
     --idle) idle="$2"; shift ;;
     --small-client) small_client="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --server-cpus) server_cpus="$2"; shift ;;
+    --client-cpus) client_cpus="$2"; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 source deploy/java-home.sh
 source deploy/median.sh
+server_pin=(); [ -z "$server_cpus" ] || server_pin=(taskset -c "$server_cpus") # exec'd: $! stays the JVM's pid
+on_client_cpus() { if [ -n "$client_cpus" ]; then taskset -c "$client_cpus" "$@"; else "$@"; fi; }
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 if [ "$small_client" = wrk ] && ! command -v wrk >/dev/null; then
   apt-get install -y -qq wrk >/dev/null || { echo "wrk is missing and could not be installed: --small-client java" >&2; exit 1; }
@@ -50,7 +57,7 @@ start_server() { # $1 = fair|fifo
   # 2,048-text request holds the whole bound: the second would get 503, small ones fit in the reserve).
   TRIAGE_POOL_SCHEDULING=$1 TRIAGE_BATCH_DEADLINE=600s QUARKUS_HTTP_IDLE_TIMEOUT=720s \
     TRIAGE_ADMISSION_MAX_WORK_TOKENS=1000000000 QUARKUS_HTTP_PORT=$port TRIAGE_MODEL_WORK_DIR=target/triage-work-bench \
-    "$tmp/deploy/triage" >"$tmp/server.log" 2>&1 &
+    "${server_pin[@]}" "$tmp/deploy/triage" >"$tmp/server.log" 2>&1 &
   server=$! # deploy/triage execs the JVM: this is its pid
   until curl -sf "localhost:$port/q/health/ready" >/dev/null; do
     kill -0 "$server" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
@@ -60,12 +67,12 @@ start_server() { # $1 = fair|fifo
 stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; server=; }
 "$JAVA_HOME/bin/javac" -d "$tmp/classes" deploy/MixedLoad.java # compiled once: no compile at every start
 drive() { # seconds smallClients bigClients bigTexts
-  "$JAVA_HOME/bin/java" -cp "$tmp/classes" MixedLoad "http://localhost:$port/classify" "$small" "$big" "$@"
+  on_client_cpus "$JAVA_HOME/bin/java" -cp "$tmp/classes" MixedLoad "http://localhost:$port/classify" "$small" "$big" "$@"
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # the process's user + system CPU, in clock ticks
 # wrk, one connection per client, closed loop like MixedLoad's clients: "small_requests=.. small_p50_ms=.. ..."
 small_wrk() { # seconds clients
-  wrk -t"$2" -c"$2" -d"$1"s --timeout 600s -s deploy/small-requests.lua "http://localhost:$port/classify" \
+  on_client_cpus wrk -t"$2" -c"$2" -d"$1"s --timeout 600s -s deploy/small-requests.lua "http://localhost:$port/classify" \
     -- "$tmp/bodies.txt" | tail -1
 }
 # One timed mixed run: "small_... big_requests=.. docs_per_s=.. docs=.. client_cpu_s=.." whichever the small client.
@@ -95,6 +102,7 @@ idle_p99=()
 if [ "$small_client" = wrk ]; then
   "$JAVA_HOME/bin/java" -cp "$tmp/classes" MixedLoad --bodies "$small" "$tmp/bodies.txt"
 fi
+[ -z "$server_cpus$client_cpus" ] || echo "server on CPUs ${server_cpus:-all}, clients on CPUs ${client_cpus:-all} (taskset)"
 echo "$(nproc) CPUs; $rounds rounds; mixed: 2 clients x 2048 texts + 4 clients x 1 text ($small_client) for ${seconds}s"
 for round in $(seq "$rounds"); do
   modes="fifo fair"; [ $((round % 2)) -eq 0 ] && modes="fair fifo"
