@@ -33,9 +33,11 @@ final class ExampleCalibration {
         if (none.size() < MIN_EXAMPLES || examples.stream().mapToInt(List::size).sum() < MIN_EXAMPLES) {
             return Optional.empty();
         }
+        // the centres once: only the left-out example's side changes from one example to the next
         double[] centre = Background.centre(background);
+        double[] noneCentre = Background.centre(none);
+        float[][] directions = LabelVector.directions(labels, centre, noneCentre);
         List<Double> positives = new ArrayList<>();
-        float[][] directions = LabelVector.directions(labels, background, none);
         for (int l = 0; l < labels.size(); l++) {
             List<float[]> own = examples.get(l);
             for (int e = 0; own.size() >= MIN_EXAMPLES && e < own.size(); e++) {
@@ -43,7 +45,7 @@ final class ExampleCalibration {
                 float[] left = others.remove(e);
                 float[][] withoutIt = directions.clone();
                 withoutIt[l] = Background.direction(labels.get(l).named(), LabelVector.mean(others), centre,
-                        Background.centre(none));
+                        noneCentre);
                 positives.add(best(left, withoutIt, labels));
             }
         }
@@ -51,7 +53,7 @@ final class ExampleCalibration {
         for (int n = 0; n < none.size(); n++) {
             List<float[]> others = new ArrayList<>(none);
             float[] left = others.remove(n);
-            negatives[n] = best(left, LabelVector.directions(labels, background, others), labels);
+            negatives[n] = best(left, LabelVector.directions(labels, centre, Background.centre(others)), labels);
         }
         if (positives.size() < MIN_EXAMPLES) {
             return Optional.empty();

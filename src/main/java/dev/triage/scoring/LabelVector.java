@@ -31,7 +31,11 @@ record LabelVector(float[] named, float[] examples) {
      */
     static float[][] directions(List<LabelVector> labels, List<float[]> background, List<float[]> noneExamples) {
         double[] centre = Background.centre(background);
-        double[] exampleCentre = noneExamples.isEmpty() ? centre : Background.centre(noneExamples);
+        return directions(labels, centre, noneExamples.isEmpty() ? centre : Background.centre(noneExamples));
+    }
+
+    /** The same from the centres themselves. */
+    static float[][] directions(List<LabelVector> labels, double[] centre, double[] exampleCentre) {
         return labels.stream().map(l -> Background.direction(l.named(), l.examples(), centre, exampleCentre))
                 .toArray(float[][]::new);
     }
