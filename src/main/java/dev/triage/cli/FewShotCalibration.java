@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import dev.triage.scoring.CalibrationFit;
 import dev.triage.scoring.LabelSpec;
@@ -98,28 +99,27 @@ final class FewShotCalibration {
     double threshold(BiFunction<List<String>, List<LabelSpec>, double[][]> scorer, LabelSpec plain, int index,
             LabelSpec catchAll, double defaultThreshold) {
         List<String> positives = of(index, true);
-        double[] left = new double[positives.size()];
-        for (int i = 0; i < positives.size(); i++) {
-            List<String> others = new ArrayList<>(positives);
-            others.remove(i);
-            LabelSpec withoutIt = new LabelSpec(plain.name(), plain.description(), others);
-            left[i] = scorer.apply(List.of(positives.get(i)), List.of(withoutIt, catchAll))[0][0];
-        }
+        List<String> others = of(index, false);
+        double[] left = leaveOneOut(scorer, positives,
+                without -> List.of(new LabelSpec(plain.name(), plain.description(), without), catchAll));
         LabelSpec all = new LabelSpec(plain.name(), plain.description(), positives);
-        List<String> negatives = catchAll.examples().isEmpty() ? of(index, false) : catchAll.examples();
-        double[] rest;
-        if (catchAll.examples().isEmpty()) {
-            rest = Arrays.stream(scorer.apply(negatives, List.of(all, catchAll))).mapToDouble(s -> s[0]).toArray();
-        } else { // each of the catch-all's own examples scored leave-one-out too
-            rest = new double[negatives.size()];
-            for (int i = 0; i < negatives.size(); i++) {
-                List<String> others = new ArrayList<>(negatives);
-                others.remove(i);
-                LabelSpec withoutIt = LabelSpec.catchAll(catchAll.name(), catchAll.threshold(), others);
-                rest[i] = scorer.apply(List.of(negatives.get(i)), List.of(all, withoutIt))[0][0];
-            }
-        }
-        double prior = positives.size() / (double) (positives.size() + of(index, false).size());
+        double[] rest = catchAll.examples().isEmpty()
+                ? Arrays.stream(scorer.apply(others, List.of(all, catchAll))).mapToDouble(s -> s[0]).toArray()
+                : leaveOneOut(scorer, catchAll.examples(), // the catch-all's own examples, left out of it in turn
+                        without -> List.of(all, LabelSpec.catchAll(catchAll.name(), catchAll.threshold(), without)));
+        double prior = positives.size() / (double) (positives.size() + others.size());
         return CalibrationFit.towardDefault(CalibrationFit.expectedF1Threshold(left, rest, prior), defaultThreshold);
+    }
+
+    /** Each text's strength for the first label, the labels made from the other texts (its own would flatter it). */
+    private static double[] leaveOneOut(BiFunction<List<String>, List<LabelSpec>, double[][]> scorer,
+            List<String> texts, Function<List<String>, List<LabelSpec>> labelsWithout) {
+        double[] strengths = new double[texts.size()];
+        for (int i = 0; i < texts.size(); i++) {
+            List<String> others = new ArrayList<>(texts);
+            others.remove(i);
+            strengths[i] = scorer.apply(List.of(texts.get(i)), labelsWithout.apply(others))[0][0];
+        }
+        return strengths;
     }
 }
