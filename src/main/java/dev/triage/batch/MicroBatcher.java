@@ -37,11 +37,7 @@ public final class MicroBatcher {
             while (end < order.length && end - start < maxSize && (end - start + 1) * longest <= maxTokens) {
                 end++;
             }
-            int[] group = new int[end - start];
-            for (int i = start; i < end; i++) {
-                group[i - start] = order[i];
-            }
-            groups.add(group);
+            groups.add(Arrays.stream(order, start, end).mapToInt(Integer::intValue).toArray());
             start = end;
         }
         return groups;
