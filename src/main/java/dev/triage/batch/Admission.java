@@ -3,6 +3,8 @@ package dev.triage.batch;
 import java.util.Collection;
 import java.util.function.LongToIntFunction;
 
+import dev.triage.pool.PoolSaturatedException;
+
 /**
  * Bounds what all admitted requests hold together, estimated from their strings before anything is tokenized:
  * work (tokens the model will run: texts, chunks, label hypotheses, few-shot examples) and memory (their
@@ -57,27 +59,6 @@ public final class Admission {
         }
     }
 
-    /** Refused: {@code bound} names the setting, {@code retryAfterSeconds} when the work ahead should be done. */
-    public static final class RefusedException extends RuntimeException {
-        private final String reason;
-        private final int retryAfterSeconds;
-
-        RefusedException(String reason, String message, int retryAfterSeconds) {
-            super(message);
-            this.reason = reason;
-            this.retryAfterSeconds = retryAfterSeconds;
-        }
-
-        /** "work" or "memory", for the rejection counter. */
-        public String reason() {
-            return reason;
-        }
-
-        public int retryAfterSeconds() {
-            return retryAfterSeconds;
-        }
-    }
-
     /** An admitted request's share; closing it gives the share back (once). */
     public final class Ticket implements AutoCloseable {
         private final Work work;
@@ -118,7 +99,8 @@ public final class Admission {
     /**
      * Admits the request or refuses it at once.
      *
-     * @throws RefusedException when others are admitted and this one would cross a bound
+     * @throws PoolSaturatedException (reason "work" or "memory") when others are admitted and this one would cross
+     *         a bound
      */
     public synchronized Ticket admit(Work work) {
         long bound = workBoundFor(work);
@@ -148,9 +130,9 @@ public final class Admission {
         return small ? maxTokens + Math.min(maxTokens / 4, Long.MAX_VALUE - maxTokens) : maxTokens;
     }
 
-    private RefusedException refused(String reason, String message) {
+    private PoolSaturatedException refused(String reason, String message) {
         int seconds = Math.max(1, Math.min(60, secondsForTokens.applyAsInt(tokens)));
-        return new RefusedException(reason, "overloaded: " + message, seconds);
+        return new PoolSaturatedException(reason, "overloaded: " + message, seconds);
     }
 
     private void release(Work work) {
