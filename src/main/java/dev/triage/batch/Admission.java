@@ -24,8 +24,6 @@ public final class Admission {
         /** WordPiece on English runs ~4 characters a token; 3 keeps the estimate on the safe side. */
         static final int CHARS_PER_TOKEN = 3;
 
-        public static final Work NONE = new Work(0, 0, 0);
-
         /**
          * @param maxTokens tokens the model reads per sequence (specials included)
          * @param windows sequences a text may become (1; or max-chunks with long-text chunking)
@@ -73,7 +71,9 @@ public final class Admission {
             synchronized (Admission.this) {
                 if (!closed) {
                     closed = true;
-                    release(work);
+                    tokens -= work.tokens();
+                    bytes -= work.bytes();
+                    admitted--;
                 }
             }
         }
@@ -81,19 +81,19 @@ public final class Admission {
 
     private final long maxTokens;
     private final long maxBytes;
-    private final LongToIntFunction secondsForTokens;
+    private final LongToIntFunction retryAfterSeconds;
     private long tokens;
     private long bytes;
     private int admitted;
 
-    /** @param secondsForTokens how long the pool needs for that many tokens (for Retry-After) */
-    public Admission(long maxTokens, long maxBytes, LongToIntFunction secondsForTokens) {
+    /** @param retryAfterSeconds the Retry-After for that many tokens of admitted work */
+    public Admission(long maxTokens, long maxBytes, LongToIntFunction retryAfterSeconds) {
         if (maxTokens < 1 || maxBytes < 1) {
             throw new IllegalArgumentException("admission bounds must be >= 1");
         }
         this.maxTokens = maxTokens;
         this.maxBytes = maxBytes;
-        this.secondsForTokens = secondsForTokens;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     /**
@@ -131,14 +131,7 @@ public final class Admission {
     }
 
     private PoolSaturatedException refused(String reason, String message) {
-        int seconds = Math.max(1, Math.min(60, secondsForTokens.applyAsInt(tokens)));
-        return new PoolSaturatedException(reason, "overloaded: " + message, seconds);
-    }
-
-    private void release(Work work) {
-        tokens -= work.tokens();
-        bytes -= work.bytes();
-        admitted--;
+        return new PoolSaturatedException(reason, "overloaded: " + message, retryAfterSeconds.applyAsInt(tokens));
     }
 
     public synchronized long admittedTokens() {

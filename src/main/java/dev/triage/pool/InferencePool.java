@@ -92,34 +92,26 @@ public final class InferencePool implements AutoCloseable {
         return queue.add(batches);
     }
 
-    /** Seconds the workers need for this many tokens at the measured speed (1 until anything was measured). */
-    public int secondsFor(long tokens) {
+    /** Retry-After for this many tokens of work ahead: the workers' time at the measured speed, 1 to 60 seconds. */
+    public int retryAfterSeconds(long tokens) {
         double perCell = speed.nanosPerCell();
-        return perCell <= 0 ? 1 : (int) Math.ceil(tokens * perCell / workers.size() / 1e9);
-    }
-
-    /** The work ahead at the measured speed, between 1 and 60 seconds. */
-    private int retryAfterSeconds(long waiting) {
-        return Math.max(1, Math.min(60, secondsFor(waiting)));
+        int seconds = perCell <= 0 ? 1 : (int) Math.ceil(tokens * perCell / workers.size() / 1e9);
+        return Math.max(1, Math.min(60, seconds));
     }
 
     private void work() {
         InferenceScratch scratch = new InferenceScratch();
-        while (true) {
+        try {
             RequestQueue.Task task;
-            try {
-                task = queue.take();
-            } catch (InterruptedException e) {
-                return;
+            while ((task = queue.take()) != null) { // null: closed and empty
+                try {
+                    run(task, scratch);
+                } finally {
+                    queue.finished();
+                }
             }
-            if (task == null) {
-                return; // closed and empty
-            }
-            try {
-                run(task, scratch);
-            } finally {
-                queue.finished();
-            }
+        } catch (InterruptedException e) {
+            // close() stops the worker
         }
     }
 
