@@ -11,17 +11,12 @@ import dev.triage.model.Encoded;
  * Groups sequences into micro-batches of similar length, longest first: padding (which costs as much as real
  * tokens) stays small, and the longest work starts first so the cores finish together.
  */
-public final class MicroBatcher {
+public record MicroBatcher(int maxSize, int maxTokens) {
 
-    private final int maxSize;
-    private final int maxTokens;
-
-    public MicroBatcher(int maxSize, int maxTokens) {
+    public MicroBatcher {
         if (maxSize < 1 || maxTokens < 1) {
             throw new IllegalArgumentException("micro-batch limits must be >= 1");
         }
-        this.maxSize = maxSize;
-        this.maxTokens = maxTokens;
     }
 
     /** @return groups of indices into {@code sequences}; every index appears exactly once */
