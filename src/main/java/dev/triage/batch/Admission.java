@@ -3,6 +3,8 @@ package dev.triage.batch;
 import java.util.Collection;
 import java.util.function.LongToIntFunction;
 
+import dev.triage.pool.PoolSaturatedException;
+
 /**
  * Bounds what all admitted requests hold together, estimated from their strings before anything is tokenized:
  * work (tokens the model will run: texts, chunks, label hypotheses, few-shot examples) and memory (their
@@ -21,8 +23,6 @@ public final class Admission {
         static final int TOKEN_BYTES = 16;
         /** WordPiece on English runs ~4 characters a token; 3 keeps the estimate on the safe side. */
         static final int CHARS_PER_TOKEN = 3;
-
-        public static final Work NONE = new Work(0, 0, 0);
 
         /**
          * @param maxTokens tokens the model reads per sequence (specials included)
@@ -57,27 +57,6 @@ public final class Admission {
         }
     }
 
-    /** Refused: {@code bound} names the setting, {@code retryAfterSeconds} when the work ahead should be done. */
-    public static final class RefusedException extends RuntimeException {
-        private final String reason;
-        private final int retryAfterSeconds;
-
-        RefusedException(String reason, String message, int retryAfterSeconds) {
-            super(message);
-            this.reason = reason;
-            this.retryAfterSeconds = retryAfterSeconds;
-        }
-
-        /** "work" or "memory", for the rejection counter. */
-        public String reason() {
-            return reason;
-        }
-
-        public int retryAfterSeconds() {
-            return retryAfterSeconds;
-        }
-    }
-
     /** An admitted request's share; closing it gives the share back (once). */
     public final class Ticket implements AutoCloseable {
         private final Work work;
@@ -92,7 +71,9 @@ public final class Admission {
             synchronized (Admission.this) {
                 if (!closed) {
                     closed = true;
-                    release(work);
+                    tokens -= work.tokens();
+                    bytes -= work.bytes();
+                    admitted--;
                 }
             }
         }
@@ -100,25 +81,26 @@ public final class Admission {
 
     private final long maxTokens;
     private final long maxBytes;
-    private final LongToIntFunction secondsForTokens;
+    private final LongToIntFunction retryAfterSeconds;
     private long tokens;
     private long bytes;
     private int admitted;
 
-    /** @param secondsForTokens how long the pool needs for that many tokens (for Retry-After) */
-    public Admission(long maxTokens, long maxBytes, LongToIntFunction secondsForTokens) {
+    /** @param retryAfterSeconds the Retry-After for that many tokens of admitted work */
+    public Admission(long maxTokens, long maxBytes, LongToIntFunction retryAfterSeconds) {
         if (maxTokens < 1 || maxBytes < 1) {
             throw new IllegalArgumentException("admission bounds must be >= 1");
         }
         this.maxTokens = maxTokens;
         this.maxBytes = maxBytes;
-        this.secondsForTokens = secondsForTokens;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     /**
      * Admits the request or refuses it at once.
      *
-     * @throws RefusedException when others are admitted and this one would cross a bound
+     * @throws PoolSaturatedException (reason "work" or "memory") when others are admitted and this one would cross
+     *         a bound
      */
     public synchronized Ticket admit(Work work) {
         long bound = workBoundFor(work);
@@ -148,15 +130,8 @@ public final class Admission {
         return small ? maxTokens + Math.min(maxTokens / 4, Long.MAX_VALUE - maxTokens) : maxTokens;
     }
 
-    private RefusedException refused(String reason, String message) {
-        int seconds = Math.max(1, Math.min(60, secondsForTokens.applyAsInt(tokens)));
-        return new RefusedException(reason, "overloaded: " + message, seconds);
-    }
-
-    private void release(Work work) {
-        tokens -= work.tokens();
-        bytes -= work.bytes();
-        admitted--;
+    private PoolSaturatedException refused(String reason, String message) {
+        return new PoolSaturatedException(reason, "overloaded: " + message, retryAfterSeconds.applyAsInt(tokens));
     }
 
     public synchronized long admittedTokens() {

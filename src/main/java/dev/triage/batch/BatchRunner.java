@@ -1,7 +1,7 @@
 package dev.triage.batch;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -39,20 +39,11 @@ public final class BatchRunner {
             return outputs;
         }
         List<int[]> groups = batcher.plan(sequences);
-        List<List<Encoded>> batches = new ArrayList<>(groups.size());
-        for (int[] group : groups) {
-            List<Encoded> rows = new ArrayList<>(group.length);
-            for (int index : group) {
-                rows.add(sequences.get(index));
-            }
-            batches.add(rows);
-        }
+        List<List<Encoded>> batches = groups.stream()
+                .map(group -> Arrays.stream(group).mapToObj(sequences::get).toList())
+                .toList();
         List<CompletableFuture<float[][]>> futures = pool.submitAll(batches);
-        int tokens = 0;
-        for (Encoded sequence : sequences) {
-            tokens += sequence.length();
-        }
-        tokensPerRun.accept(tokens);
+        tokensPerRun.accept(sequences.stream().mapToInt(Encoded::length).sum());
         long until = System.nanoTime() + deadline.toNanos();
         try {
             for (int g = 0; g < groups.size(); g++) {

@@ -11,17 +11,12 @@ import dev.triage.model.Encoded;
  * Groups sequences into micro-batches of similar length, longest first: padding (which costs as much as real
  * tokens) stays small, and the longest work starts first so the cores finish together.
  */
-public final class MicroBatcher {
+public record MicroBatcher(int maxSize, int maxTokens) {
 
-    private final int maxSize;
-    private final int maxTokens;
-
-    public MicroBatcher(int maxSize, int maxTokens) {
+    public MicroBatcher {
         if (maxSize < 1 || maxTokens < 1) {
             throw new IllegalArgumentException("micro-batch limits must be >= 1");
         }
-        this.maxSize = maxSize;
-        this.maxTokens = maxTokens;
     }
 
     /** @return groups of indices into {@code sequences}; every index appears exactly once */
@@ -37,11 +32,7 @@ public final class MicroBatcher {
             while (end < order.length && end - start < maxSize && (end - start + 1) * longest <= maxTokens) {
                 end++;
             }
-            int[] group = new int[end - start];
-            for (int i = start; i < end; i++) {
-                group[i - start] = order[i];
-            }
-            groups.add(group);
+            groups.add(Arrays.stream(order, start, end).mapToInt(Integer::intValue).toArray());
             start = end;
         }
         return groups;

@@ -1,11 +1,11 @@
 package dev.triage.pool;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import org.jboss.logging.Logger;
 
@@ -35,7 +35,7 @@ public final class InferencePool implements AutoCloseable {
     private final RequestQueue queue;
     /** Padded tokens that may wait. */
     private final long capacity;
-    private final List<Thread> workers = new ArrayList<>();
+    private final List<Thread> workers;
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicLong ran = new AtomicLong();
     private final Inference inference;
@@ -50,11 +50,8 @@ public final class InferencePool implements AutoCloseable {
         this.queue = new RequestQueue(scheduling);
         this.capacity = Math.max(queueTokens, 1);
         this.inference = inference;
-        for (int i = 0; i < size; i++) {
-            Thread worker = Thread.ofPlatform().name("triage-worker-" + i).daemon(true).unstarted(this::work);
-            workers.add(worker);
-            worker.start();
-        }
+        Thread.Builder builder = Thread.ofPlatform().name("triage-worker-", 0).daemon(true);
+        this.workers = IntStream.range(0, size).mapToObj(i -> builder.start(this::work)).toList();
     }
 
     public int size() {
@@ -83,49 +80,38 @@ public final class InferencePool implements AutoCloseable {
      */
     public synchronized List<CompletableFuture<float[][]>> submitAll(List<List<Encoded>> batches) {
         if (!accepting) {
-            throw new PoolSaturatedException("shutting down: no new work is taken", 1);
+            throw new PoolSaturatedException("shutdown", "shutting down: no new work is taken", 1);
         }
         long waiting = queue.queuedCells();
-        long needs = 0;
-        for (List<Encoded> rows : batches) {
-            needs += RequestQueue.cells(rows);
-        }
+        long needs = batches.stream().mapToLong(RequestQueue::cells).sum();
         if (queue.size() > 0 && waiting + needs > capacity) {
-            throw new PoolSaturatedException("inference queue is full: " + waiting + " padded tokens are waiting, "
-                    + "this request needs " + needs + "; the bound is " + capacity + " (triage.pool.queue-tokens)",
-                    retryAfterSeconds(waiting));
+            throw new PoolSaturatedException("queue", "inference queue is full: " + waiting
+                    + " padded tokens are waiting, this request needs " + needs + "; the bound is " + capacity
+                    + " (triage.pool.queue-tokens)", retryAfterSeconds(waiting));
         }
         return queue.add(batches);
     }
 
-    /** Seconds the workers need for this many tokens at the measured speed (1 until anything was measured). */
-    public int secondsFor(long tokens) {
+    /** Retry-After for this many tokens of work ahead: the workers' time at the measured speed, 1 to 60 seconds. */
+    public int retryAfterSeconds(long tokens) {
         double perCell = speed.nanosPerCell();
-        return perCell <= 0 ? 1 : (int) Math.ceil(tokens * perCell / workers.size() / 1e9);
-    }
-
-    /** The work ahead at the measured speed, between 1 and 60 seconds. */
-    private int retryAfterSeconds(long waiting) {
-        return Math.max(1, Math.min(60, secondsFor(waiting)));
+        int seconds = perCell <= 0 ? 1 : (int) Math.ceil(tokens * perCell / workers.size() / 1e9);
+        return Math.max(1, Math.min(60, seconds));
     }
 
     private void work() {
         InferenceScratch scratch = new InferenceScratch();
-        while (true) {
+        try {
             RequestQueue.Task task;
-            try {
-                task = queue.take();
-            } catch (InterruptedException e) {
-                return;
+            while ((task = queue.take()) != null) { // null: closed and empty
+                try {
+                    run(task, scratch);
+                } finally {
+                    queue.finished();
+                }
             }
-            if (task == null) {
-                return; // closed and empty
-            }
-            try {
-                run(task, scratch);
-            } finally {
-                queue.finished();
-            }
+        } catch (InterruptedException e) {
+            // close() stops the worker
         }
     }
 
@@ -187,7 +173,8 @@ public final class InferencePool implements AutoCloseable {
     private static int fail(List<RequestQueue.Task> tasks, String why) {
         int failed = 0;
         for (RequestQueue.Task task : tasks) {
-            if (task.result.completeExceptionally(new PoolSaturatedException(why, SHUTDOWN_RETRY_AFTER_SECONDS))) {
+            var refused = new PoolSaturatedException("shutdown", why, SHUTDOWN_RETRY_AFTER_SECONDS);
+            if (task.result.completeExceptionally(refused)) {
                 failed++;
             }
         }

@@ -1,12 +1,22 @@
 package dev.triage.pool;
 
-/** The pool's queue cannot take a request's micro-batches now; the client should retry after a while. */
+/**
+ * The work cannot be taken now (the pool's queue or an admission bound is full, or the pool is shutting down);
+ * the client should retry after a while.
+ */
 public class PoolSaturatedException extends RuntimeException {
+    private final String reason;
     private final int retryAfterSeconds;
 
-    public PoolSaturatedException(String message, int retryAfterSeconds) {
+    /** @param reason which bound refused it, for the rejection counter: queue, shutdown, work or memory */
+    public PoolSaturatedException(String reason, String message, int retryAfterSeconds) {
         super(message);
+        this.reason = reason;
         this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public String reason() {
+        return reason;
     }
 
     public int retryAfterSeconds() {

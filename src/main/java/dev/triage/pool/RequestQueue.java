@@ -55,11 +55,7 @@ final class RequestQueue {
     }
 
     static long cells(List<Encoded> rows) {
-        int longest = 0;
-        for (Encoded row : rows) {
-            longest = Math.max(longest, row.length());
-        }
-        return (long) longest * rows.size();
+        return (long) rows.stream().mapToInt(Encoded::length).max().orElse(0) * rows.size();
     }
 
     synchronized int size() {
@@ -74,33 +70,25 @@ final class RequestQueue {
     /** Queues one request's micro-batches together; a cancelled future takes its micro-batch out. */
     List<CompletableFuture<float[][]>> add(List<List<Encoded>> batches) {
         Request request = new Request();
-        List<Task> tasks = new ArrayList<>(batches.size());
-        List<CompletableFuture<float[][]>> futures = new ArrayList<>(batches.size());
-        long cells = 0;
-        for (List<Encoded> rows : batches) {
-            Task task = new Task(rows, request);
-            // Before the task is queued: once it is, a worker may already be taking it.
-            task.result.whenComplete((result, failure) -> {
-                if (failure instanceof CancellationException) {
-                    withdraw(task);
-                }
-            });
-            tasks.add(task);
-            futures.add(task.result);
-            cells += task.cells;
-        }
+        List<Task> tasks = batches.stream().map(rows -> new Task(rows, request)).toList();
+        // Before the tasks are queued: once they are, a worker may already be taking one.
+        tasks.forEach(task -> task.result.whenComplete((result, failure) -> {
+            if (failure instanceof CancellationException) {
+                withdraw(task);
+            }
+        }));
         synchronized (this) {
             request.number = arrived++;
             request.tasks.addAll(tasks);
             request.waiting = tasks.size();
             size += request.waiting;
-            queuedCells += cells;
+            queuedCells += tasks.stream().mapToLong(task -> task.cells).sum();
             if (request.waiting > 0) {
                 order.arrived(request);
                 notifyAll();
             }
         }
-        return futures;
+        return tasks.stream().map(task -> task.result).toList();
     }
 
     /**

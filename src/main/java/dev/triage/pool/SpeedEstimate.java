@@ -3,9 +3,8 @@ package dev.triage.pool;
 import java.util.Arrays;
 
 /**
- * Nanoseconds per padded token of one worker: the median of the last runs. A mean (or a moving average) follows
- * one run the scheduler stalled for a second on a busy machine, and a shutdown planned on it would refuse work
- * that fits easily; the median does not.
+ * Nanoseconds per padded token of one worker: the median of the last runs, not a mean, which one run stalled on a
+ * busy machine would skew until a drain planned on it refused work that fits.
  */
 final class SpeedEstimate {
 

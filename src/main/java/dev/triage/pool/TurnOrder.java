@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import dev.triage.config.TriageConfig.Pool.Scheduling;
 
@@ -16,9 +17,9 @@ import dev.triage.config.TriageConfig.Pool.Scheduling;
 final class TurnOrder<R> {
 
     private Scheduling scheduling;
-    /** Requests that have not been served yet, oldest first. */
+    /** Requests that have not been served yet, oldest first (FIFO: the one being served at the head). */
     private final ArrayDeque<R> arrivals = new ArrayDeque<>();
-    /** Requests served at least once that still wait; the head goes next. */
+    /** FAIR: requests served at least once that still wait; the head goes next. */
     private final ArrayDeque<R> turns = new ArrayDeque<>();
 
     TurnOrder(Scheduling scheduling) {
@@ -29,18 +30,15 @@ final class TurnOrder<R> {
         arrivals.add(request);
     }
 
-    /** The request to serve now, taken out; null if none waits. FIFO: the one being served, until it is done. */
+    /** The request to serve now, taken out; null if none waits. */
     R next() {
-        if (scheduling == Scheduling.FIFO) {
-            return turns.isEmpty() ? arrivals.poll() : turns.poll();
-        }
         return arrivals.isEmpty() ? turns.poll() : arrivals.poll();
     }
 
-    /** A request just served that still has micro-batches waiting. */
+    /** A request just served that still has micro-batches waiting. FIFO: it stays first, until it is done. */
     void servedAndWaiting(R request) {
         if (scheduling == Scheduling.FIFO) {
-            turns.addFirst(request);
+            arrivals.addFirst(request);
         } else {
             turns.addLast(request);
         }
@@ -59,15 +57,7 @@ final class TurnOrder<R> {
 
     /** Every waiting request, in the order they would be served next. */
     List<R> inServiceOrder() {
-        List<R> order = new ArrayList<>(arrivals.size() + turns.size());
-        if (scheduling == Scheduling.FIFO) {
-            order.addAll(turns);
-            order.addAll(arrivals);
-        } else {
-            order.addAll(arrivals);
-            order.addAll(turns);
-        }
-        return order;
+        return Stream.concat(arrivals.stream(), turns.stream()).toList();
     }
 
     /** Switches to FIFO: every waiting request in arrival order, each to its end. */

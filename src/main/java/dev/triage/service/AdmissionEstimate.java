@@ -27,7 +27,7 @@ final class AdmissionEstimate {
                 : TOKENS_PER_WORKER * stack.pool().size();
         long bytes = config.admission().maxBytes() > 0 ? config.admission().maxBytes()
                 : (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE);
-        return new Admission(tokens, bytes, stack.pool()::secondsFor);
+        return new Admission(tokens, bytes, stack.pool()::retryAfterSeconds);
     }
 
     static Admission.Work of(ClassifyCommand command, Stack stack, TriageConfig config) {

@@ -152,7 +152,7 @@ public class ClassificationService {
         try {
             return work.get();
         } catch (PoolSaturatedException e) {
-            metrics.recordRejection(e.getMessage().startsWith("shutting down") ? "shutdown" : "queue");
+            metrics.recordRejection(e.reason());
             throw new TriageException(TriageException.Kind.OVERLOADED, null, "overloaded: " + e.getMessage(),
                     e.retryAfterSeconds());
         } catch (DeadlineExceededException e) {
@@ -169,7 +169,7 @@ public class ClassificationService {
     private Admission.Ticket admit(Stack stack, ClassifyCommand command) {
         try {
             return admission(stack).admit(AdmissionEstimate.of(command, stack, config));
-        } catch (Admission.RefusedException e) {
+        } catch (PoolSaturatedException e) {
             metrics.recordRejection(e.reason());
             throw new TriageException(TriageException.Kind.OVERLOADED, null, e.getMessage(), e.retryAfterSeconds());
         }

@@ -9,6 +9,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.triage.pool.PoolSaturatedException;
+
 /** Admission counts work and memory across requests, refuses the excess with the bound named, gives back. */
 class AdmissionTest {
 
@@ -37,7 +39,7 @@ class AdmissionTest {
         Admission admission = new Admission(1000, 1 << 30, tokens -> (int) (tokens / 100));
         Admission.Work big = new Admission.Work(4, 800, 1000);
         Admission.Ticket first = admission.admit(big);
-        Admission.RefusedException refused = assertThrows(Admission.RefusedException.class,
+        PoolSaturatedException refused = assertThrows(PoolSaturatedException.class,
                 () -> admission.admit(big));
         assertEquals("work", refused.reason());
         assertTrue(refused.getMessage().contains("triage.admission.max-work-tokens"), refused.getMessage());
@@ -60,10 +62,10 @@ class AdmissionTest {
                 small.add(admission.admit(new Admission.Work(1, 100, 10))); // 1/16 of the bound each
             }
             assertEquals(2000, admission.admittedTokens(), "the reserve is a quarter of the bound");
-            assertEquals("work", assertThrows(Admission.RefusedException.class,
+            assertEquals("work", assertThrows(PoolSaturatedException.class,
                     () -> admission.admit(new Admission.Work(1, 100, 10))).reason(), "the reserve is bounded too");
             small.forEach(Admission.Ticket::close);
-            assertThrows(Admission.RefusedException.class, () -> admission.admit(new Admission.Work(2, 101, 10)),
+            assertThrows(PoolSaturatedException.class, () -> admission.admit(new Admission.Work(2, 101, 10)),
                     "more than 1/16 of the bound is not small: no reserve");
         }
     }
@@ -73,7 +75,7 @@ class AdmissionTest {
         Admission admission = new Admission(Long.MAX_VALUE, 10 << 20, tokens -> 1);
         Admission.Work large = new Admission.Work(1, 1, 12 << 20);
         try (Admission.Ticket alone = admission.admit(large)) {
-            Admission.RefusedException refused = assertThrows(Admission.RefusedException.class,
+            PoolSaturatedException refused = assertThrows(PoolSaturatedException.class,
                     () -> admission.admit(new Admission.Work(1, 1, 1 << 20)));
             assertEquals("memory", refused.reason());
             assertTrue(refused.getMessage().contains("triage.admission.max-bytes"), refused.getMessage());
