@@ -115,16 +115,13 @@ public final class ModelLocator {
     private static URL resource(String path) {
         URL url = Thread.currentThread().getContextClassLoader().getResource(path);
         if (url == null) {
-            throw new ModelException("resource " + path + " is missing from the application (was it built with ./mvnw?)");
+            throw new ModelException("resource " + path
+                    + " is missing from the application (was it built with ./mvnw?)");
         }
         return url;
     }
 
-    /**
-     * ORT and the tokenizer read files, so a resource inside the jar is copied to the work dir, unless the
-     * prepared dir has it; a copy is used only if its content is the resource's (checked at every start), else
-     * made again. In dev and test the resource already is a file.
-     */
+    /** ORT and the tokenizer read files: a resource inside the jar is copied out; in dev and test it is a file. */
     private static Path materialise(String resourcePath, WorkDir workDir) {
         URL url = resource(resourcePath);
         try {

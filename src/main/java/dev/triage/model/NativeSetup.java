@@ -56,9 +56,8 @@ public final class NativeSetup {
     }
 
     /**
-     * Before ONNX Runtime first loads: use the prepared copy of its libraries if it has every one, else use (or
-     * make) a copy under the writable {@code dir}, keyed by the jar they come from. Any failure only logs: ORT
-     * then extracts them itself, as it always did.
+     * Before ONNX Runtime first loads: its libraries, keyed by the jar they come from, in {@code dir} (see
+     * {@link WorkDir#holding}). Any failure only logs: ORT then extracts them itself.
      *
      * @return the directory ORT will load from, or null if left to ORT
      */

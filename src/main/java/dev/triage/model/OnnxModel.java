@@ -14,10 +14,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
-/**
- * One ONNX Runtime session shared by every worker ({@link OrtSession#run} is thread-safe), with one intra-op
- * thread: the pool's workers are the parallelism, so nothing is oversubscribed.
- */
+/** One ONNX Runtime session shared by every worker ({@link OrtSession#run} is thread-safe; see SessionTuning). */
 public final class OnnxModel implements AutoCloseable {
 
     private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(10);
