@@ -8,48 +8,39 @@ import java.nio.LongBuffer;
 /**
  * One worker's reusable native buffers for ORT inputs and outputs, so no inference allocates large
  * buffers. They only grow (to the largest micro-batch seen), and are owned by exactly one thread.
+ * Each accessor returns a view of exactly {@code size} elements.
  */
 public final class InferenceScratch {
 
-    private LongBuffer ids = longs(0);
-    private LongBuffer mask = longs(0);
-    private LongBuffer types = longs(0);
-    private FloatBuffer output = floats(0);
+    private ByteBuffer ids;
+    private ByteBuffer mask;
+    private ByteBuffer types;
+    private ByteBuffer output;
 
     LongBuffer ids(int size) {
-        if (ids.capacity() < size) {
-            ids = longs(size);
-        }
-        return ids;
+        ids = grown(ids, size * Long.BYTES);
+        return ids.asLongBuffer().slice(0, size);
     }
 
     LongBuffer mask(int size) {
-        if (mask.capacity() < size) {
-            mask = longs(size);
-        }
-        return mask;
+        mask = grown(mask, size * Long.BYTES);
+        return mask.asLongBuffer().slice(0, size);
     }
 
     LongBuffer types(int size) {
-        if (types.capacity() < size) {
-            types = longs(size);
-        }
-        return types;
+        types = grown(types, size * Long.BYTES);
+        return types.asLongBuffer().slice(0, size);
     }
 
     FloatBuffer output(int size) {
-        if (output.capacity() < size) {
-            output = floats(size);
+        output = grown(output, size * Float.BYTES);
+        return output.asFloatBuffer().slice(0, size);
+    }
+
+    private static ByteBuffer grown(ByteBuffer buffer, int bytes) {
+        if (buffer != null && buffer.capacity() >= bytes) {
+            return buffer;
         }
-        return output;
-    }
-
-    private static LongBuffer longs(int size) {
-        return ByteBuffer.allocateDirect(Math.max(size, 1) * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
-    }
-
-    private static FloatBuffer floats(int size) {
-        return ByteBuffer.allocateDirect(Math.max(size, 1) * Float.BYTES).order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
+        return ByteBuffer.allocateDirect(Math.max(bytes, Long.BYTES)).order(ByteOrder.nativeOrder());
     }
 }

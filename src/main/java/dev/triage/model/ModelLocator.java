@@ -8,9 +8,11 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,7 +50,7 @@ public final class ModelLocator {
         }
         String base = "models/" + name + "/";
         Properties props = new Properties();
-        try (InputStream in = resource(base + "model.properties")) {
+        try (InputStream in = resource(base + "model.properties").openStream()) {
             props.load(in);
         } catch (IOException e) {
             throw new ModelException("cannot read " + base + "model.properties", e);
@@ -96,13 +98,7 @@ public final class ModelLocator {
     }
 
     private static Optional<Path> firstExisting(Path dir, String... names) {
-        for (String name : names) {
-            Path candidate = dir.resolve(name);
-            if (Files.isRegularFile(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        return Stream.of(names).map(dir::resolve).filter(Files::isRegularFile).findFirst();
     }
 
     static Optional<JsonNode> readJson(Path file) {
@@ -116,34 +112,23 @@ public final class ModelLocator {
         }
     }
 
-    private static InputStream resource(String path) {
-        InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(path);
-        if (in == null) {
-            throw new ModelException("resource " + path + " is missing from the application (was it built with ./mvnw?)");
+    private static URL resource(String path) {
+        URL url = Thread.currentThread().getContextClassLoader().getResource(path);
+        if (url == null) {
+            throw new ModelException("resource " + path
+                    + " is missing from the application (was it built with ./mvnw?)");
         }
-        return in;
+        return url;
     }
 
-    /**
-     * ORT and the tokenizer read files, so a resource inside the jar is copied to the work dir, unless the
-     * prepared dir has it; a copy is used only if its content is the resource's (checked at every start), else
-     * made again. In dev and test the resource already is a file.
-     */
+    /** ORT and the tokenizer read files: a resource inside the jar is copied out; in dev and test it is a file. */
     private static Path materialise(String resourcePath, WorkDir workDir) {
-        URL url = Thread.currentThread().getContextClassLoader().getResource(resourcePath);
-        if (url == null) {
-            throw new ModelException("resource " + resourcePath + " is missing from the application");
-        }
+        URL url = resource(resourcePath);
         try {
             if ("file".equals(url.getProtocol())) {
                 return Path.of(url.toURI());
             }
-            ExpectedContent expected = ExpectedContent.of(url);
-            Optional<Path> prepared = workDir.prepared().map(dir -> dir.resolve(resourcePath)).filter(expected::matches);
-            if (prepared.isPresent()) {
-                return prepared.get();
-            }
-            return expected.materialise(workDir.writable().resolve(resourcePath));
+            return workDir.holding(Map.of(resourcePath, ExpectedContent.of(url))).resolve(resourcePath);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract " + resourcePath + " to " + workDir.writable()
                     + " (set triage.model.work-dir to a writable directory)", e);

@@ -1,10 +1,13 @@
 package dev.triage.model;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
@@ -16,10 +19,10 @@ import ai.onnxruntime.TensorInfo;
  *
  * @param tokenTypes whether the graph takes token_type_ids
  * @param output the output the scorer reads
- * @param outputRank 3 for token vectors [batch, sequence, hidden], 2 for [batch, width]
+ * @param kind NLI reads logits [batch, width], EMBEDDING token vectors [batch, sequence, width]
  * @param width hidden size or number of logits; -1 where the graph leaves it symbolic
  */
-public record ModelSignature(boolean tokenTypes, String output, int outputRank, int width) {
+public record ModelSignature(boolean tokenTypes, String output, ModelKind kind, int width) {
 
     static final String INPUT_IDS = "input_ids";
     static final String ATTENTION_MASK = "attention_mask";
@@ -28,7 +31,7 @@ public record ModelSignature(boolean tokenTypes, String output, int outputRank, 
     static final String LOGITS = "logits";
 
     /** Outputs that hold one vector per token, in order of preference. */
-    static final String[] TOKEN_OUTPUTS = { "last_hidden_state", "token_embeddings" };
+    static final List<String> TOKEN_OUTPUTS = List.of("last_hidden_state", "token_embeddings");
 
     static ModelSignature inspect(Path file, Map<String, NodeInfo> inputs, Map<String, NodeInfo> outputs,
             Optional<ModelKind> wanted, boolean hasEntailLabel) {
@@ -36,7 +39,7 @@ public record ModelSignature(boolean tokenTypes, String output, int outputRank, 
         Optional<String> logits = outputs.containsKey(LOGITS) && rank(outputs.get(LOGITS)) == 2
                 ? Optional.of(LOGITS)
                 : Optional.empty();
-        Optional<String> tokens = java.util.Arrays.stream(TOKEN_OUTPUTS)
+        Optional<String> tokens = TOKEN_OUTPUTS.stream()
                 .filter(name -> outputs.containsKey(name) && rank(outputs.get(name)) == 3)
                 .findFirst();
         ModelKind kind = wanted.orElseGet(() -> {
@@ -54,15 +57,11 @@ public record ModelSignature(boolean tokenTypes, String output, int outputRank, 
             throw new ModelException(file + ": outputs " + new TreeSet<>(outputs.keySet()) + " are neither "
                     + "'last_hidden_state' [batch, sequence, hidden] (embedding) nor 'logits' [batch, labels] (NLI)");
         });
-        boolean tokenTypes = inputs.containsKey(TOKEN_TYPE_IDS);
-        if (kind == ModelKind.NLI) {
-            String name = logits.orElseThrow(() -> new ModelException(file + ": an NLI model needs an output "
-                    + "'logits' of shape [batch, labels]; it has " + describe(outputs)));
-            return new ModelSignature(tokenTypes, name, 2, (int) lastDim(outputs.get(name)));
-        }
-        String name = tokens.orElseThrow(() -> new ModelException(file + ": an embedding model needs an output "
-                + "'last_hidden_state' of shape [batch, sequence, hidden]; it has " + describe(outputs)));
-        return new ModelSignature(tokenTypes, name, 3, (int) lastDim(outputs.get(name)));
+        String needs = kind == ModelKind.NLI ? "an NLI model needs an output 'logits' of shape [batch, labels]"
+                : "an embedding model needs an output 'last_hidden_state' of shape [batch, sequence, hidden]";
+        String name = (kind == ModelKind.NLI ? logits : tokens)
+                .orElseThrow(() -> new ModelException(file + ": " + needs + "; it has " + describe(outputs)));
+        return new ModelSignature(inputs.containsKey(TOKEN_TYPE_IDS), name, kind, lastDim(outputs.get(name)));
     }
 
     private static void checkInputs(Path file, Map<String, NodeInfo> inputs) {
@@ -89,15 +88,15 @@ public record ModelSignature(boolean tokenTypes, String output, int outputRank, 
         return node.getInfo() instanceof TensorInfo info ? info.getShape().length : -1;
     }
 
-    private static long lastDim(NodeInfo node) {
+    private static int lastDim(NodeInfo node) {
         long[] shape = ((TensorInfo) node.getInfo()).getShape();
-        return shape[shape.length - 1];
+        return (int) shape[shape.length - 1];
     }
 
     private static String describe(Map<String, NodeInfo> nodes) {
-        StringBuilder sb = new StringBuilder("[");
-        nodes.forEach((name, node) -> sb.append(sb.length() > 1 ? ", " : "").append(name).append(' ')
-                .append(node.getInfo() instanceof TensorInfo info ? java.util.Arrays.toString(info.getShape()) : "?"));
-        return sb.append(']').toString();
+        return nodes.entrySet().stream()
+                .map(e -> e.getKey() + " " + (e.getValue().getInfo() instanceof TensorInfo info
+                        ? Arrays.toString(info.getShape()) : "?"))
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 }

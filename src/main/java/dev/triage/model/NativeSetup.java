@@ -8,10 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
+import ai.djl.util.Utils;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 
@@ -33,9 +33,9 @@ public final class NativeSetup {
     }
 
     public static synchronized void configure() {
-        setIfAbsent("OPT_OUT_TRACKING", "true");
-        setIfAbsent("ai.djl.offline", "true");
-        setIfAbsent("DJL_OFFLINE", "true");
+        for (String key : List.of("OPT_OUT_TRACKING", "ai.djl.offline", "DJL_OFFLINE")) {
+            System.getProperties().putIfAbsent(key, "true");
+        }
     }
 
     /** ORT's environment, with its telemetry off as far as the process environment allows. */
@@ -56,9 +56,8 @@ public final class NativeSetup {
     }
 
     /**
-     * Before ONNX Runtime first loads: use the prepared copy of its libraries if it has every one, else use (or
-     * make) a copy under the writable {@code dir}, keyed by the jar they come from. Any failure only logs: ORT
-     * then extracts them itself, as it always did.
+     * Before ONNX Runtime first loads: its libraries, keyed by the jar they come from, in {@code dir} (see
+     * {@link WorkDir#holding}). Any failure only logs: ORT then extracts them itself.
      *
      * @return the directory ORT will load from, or null if left to ORT
      */
@@ -80,16 +79,7 @@ public final class NativeSetup {
                 identity.append(url).append('|').append(Long.toHexString(libraries.get(file).crc())).append('\n');
             }
             String name = "ort-" + Sha256.hex(identity.toString()).substring(0, 16);
-            Optional<Path> prepared = dir.prepared().map(p -> p.resolve(name)).filter(p -> libraries.entrySet()
-                    .stream().allMatch(library -> library.getValue().matches(p.resolve(library.getKey()))));
-            if (prepared.isPresent()) {
-                System.setProperty(ORT_NATIVE_PATH, prepared.get().toString());
-                return prepared.get();
-            }
-            Path target = dir.writable().resolve(name);
-            for (Map.Entry<String, ExpectedContent> library : libraries.entrySet()) {
-                library.getValue().materialise(target.resolve(library.getKey()));
-            }
+            Path target = dir.resolve(name).holding(libraries);
             System.setProperty(ORT_NATIVE_PATH, target.toString());
             return target;
         } catch (IOException | RuntimeException e) {
@@ -106,8 +96,7 @@ public final class NativeSetup {
      * @return the directory DJL will use
      */
     public static synchronized Path placeTokenizerLibrary(WorkDir dir) {
-        String chosen = System.getenv(DJL_ENGINE_CACHE) != null ? System.getenv(DJL_ENGINE_CACHE)
-                : System.getProperty(DJL_ENGINE_CACHE);
+        String chosen = Utils.getEnvOrSystemProperty(DJL_ENGINE_CACHE);
         if (chosen != null) {
             return Path.of(chosen);
         }
@@ -135,11 +124,5 @@ public final class NativeSetup {
         String osPart = os.contains("linux") ? "linux" : os.contains("mac") ? "osx" : os.contains("win") ? "win" : os;
         String archPart = arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch;
         return osPart + "-" + archPart;
-    }
-
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
     }
 }

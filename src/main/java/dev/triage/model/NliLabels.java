@@ -26,11 +26,6 @@ public record NliLabels(int count, int entailment, int contradiction) {
         }
     }
 
-    /** HF: contradiction = 0 unless entailment is 0, then the last column. */
-    public static NliLabels of(int count, int entailment) {
-        return new NliLabels(count, entailment, entailment == 0 ? count - 1 : 0);
-    }
-
     /** The first label2id entry whose lower-cased name starts with "entail", else id2label's, else none. */
     static Optional<Integer> entailmentId(Optional<JsonNode> config) {
         if (config.isEmpty()) {
@@ -55,24 +50,24 @@ public record NliLabels(int count, int entailment, int contradiction) {
      */
     static NliLabels resolve(Path file, Optional<JsonNode> config, int logits) {
         Path configFile = file.resolveSibling("config.json");
-        if (config.isPresent()) {
-            Map<Integer, String> id2label = id2label(config.get());
-            if (!id2label.isEmpty() && logits > 0 && id2label.size() != logits) {
-                throw new ModelException(configFile + ": id2label has " + id2label.size() + " labels but " + file
-                        + " outputs " + logits + " logits");
-            }
+        Map<Integer, String> id2label = config.map(NliLabels::id2label).orElse(Map.of());
+        if (!id2label.isEmpty() && logits > 0 && id2label.size() != logits) {
+            throw new ModelException(configFile + ": id2label has " + id2label.size() + " labels but " + file
+                    + " outputs " + logits + " logits");
         }
         Optional<Integer> entailment = entailmentId(config);
         if (entailment.isEmpty()) {
             Logger.getLogger(NliLabels.class).warnf("%s: no label starting with 'entail' in config.json; using the "
                     + "last logit as entailment, as transformers does", configFile);
         }
-        int count = logits > 0 ? logits : config.map(c -> id2label(c).size()).orElse(0);
+        int count = logits > 0 ? logits : id2label.size();
         if (count <= 0) {
             throw new ModelException(file + ": the number of logits is symbolic and " + configFile
                     + " has no id2label to tell it");
         }
-        return of(count, entailment.orElse(count - 1));
+        int entail = entailment.orElse(count - 1);
+        // HF: contradiction = 0 unless entailment is 0, then the last column.
+        return new NliLabels(count, entail, entail == 0 ? count - 1 : 0);
     }
 
     private static Map<Integer, String> id2label(JsonNode config) {

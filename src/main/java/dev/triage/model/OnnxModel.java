@@ -14,16 +14,12 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
-/**
- * One ONNX Runtime session shared by every worker ({@link OrtSession#run} is thread-safe), with one intra-op
- * thread: the pool's workers are the parallelism, so nothing is oversubscribed.
- */
+/** One ONNX Runtime session shared by every worker ({@link OrtSession#run} is thread-safe; see SessionTuning). */
 public final class OnnxModel implements AutoCloseable {
 
     private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(10);
 
     private final ModelSpec spec;
-    private final ModelKind kind;
     private final ModelSignature signature;
     private final Optional<NliLabels> nliLabels;
     private final OrtEnvironment env;
@@ -31,10 +27,9 @@ public final class OnnxModel implements AutoCloseable {
     private final LongAdder runNanos = new LongAdder();
     private final NativeUseGate gate = new NativeUseGate("ONNX Runtime session");
 
-    private OnnxModel(ModelSpec spec, ModelKind kind, ModelSignature signature, Optional<NliLabels> nliLabels,
-            OrtEnvironment env, OrtSession session) {
+    private OnnxModel(ModelSpec spec, ModelSignature signature, Optional<NliLabels> nliLabels, OrtEnvironment env,
+            OrtSession session) {
         this.spec = spec;
-        this.kind = kind;
         this.signature = signature;
         this.nliLabels = nliLabels;
         this.env = env;
@@ -56,11 +51,10 @@ public final class OnnxModel implements AutoCloseable {
             boolean entail = NliLabels.entailmentId(spec.config()).isPresent();
             ModelSignature signature = ModelSignature.inspect(spec.onnxFile(), session.getInputInfo(),
                     session.getOutputInfo(), spec.kind(), entail);
-            ModelKind kind = signature.outputRank() == 2 ? ModelKind.NLI : ModelKind.EMBEDDING;
-            Optional<NliLabels> labels = kind == ModelKind.NLI
+            Optional<NliLabels> labels = signature.kind() == ModelKind.NLI
                     ? Optional.of(NliLabels.resolve(spec.onnxFile(), spec.config(), signature.width()))
                     : Optional.empty();
-            return new OnnxModel(spec, kind, signature, labels, env, session);
+            return new OnnxModel(spec, signature, labels, env, session);
         } catch (OrtException e) {
             closeQuietly(session);
             throw new ModelException(spec.onnxFile() + " is not a loadable ONNX model: " + e.getMessage(), e);
@@ -85,7 +79,7 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     public ModelKind kind() {
-        return kind;
+        return signature.kind();
     }
 
     public Optional<NliLabels> nliLabels() {
@@ -104,44 +98,36 @@ public final class OnnxModel implements AutoCloseable {
      */
     public float[][] run(List<Encoded> rows, InferenceScratch scratch) throws OrtException {
         int batch = rows.size();
-        int seq = 0;
-        for (Encoded row : rows) {
-            seq = Math.max(seq, row.length());
-        }
-        int cells = batch * seq;
-        LongBuffer ids = scratch.ids(cells).slice(0, cells);
-        LongBuffer mask = scratch.mask(cells).slice(0, cells);
-        LongBuffer types = signature.tokenTypes() ? scratch.types(cells).slice(0, cells) : null;
+        int seq = rows.stream().mapToInt(Encoded::length).max().orElse(0);
+        int width = signature.width();
+        boolean nli = signature.kind() == ModelKind.NLI;
+        LongBuffer ids = scratch.ids(batch * seq);
+        LongBuffer mask = scratch.mask(batch * seq);
+        LongBuffer types = signature.tokenTypes() ? scratch.types(batch * seq) : null;
         pad(rows, seq, ids, mask, types);
         long[] inputShape = { batch, seq };
-        int width = signature.width();
-        long[] outputShape = signature.outputRank() == 3 ? new long[] { batch, seq, width }
-                : new long[] { batch, width };
-        int outputSize = signature.outputRank() == 3 ? cells * width : batch * width;
-        FloatBuffer output = scratch.output(outputSize).slice(0, outputSize);
-        Map<String, OnnxTensor> inputs = new HashMap<>(4);
-        OnnxTensor pinned = null;
+        long[] outputShape = nli ? new long[] { batch, width } : new long[] { batch, seq, width };
+        FloatBuffer output = scratch.output(nli ? batch * width : batch * seq * width);
         gate.enter();
-        try {
-            inputs.put(ModelSignature.INPUT_IDS, OnnxTensor.createTensor(env, ids, inputShape));
-            inputs.put(ModelSignature.ATTENTION_MASK, OnnxTensor.createTensor(env, mask, inputShape));
-            if (types != null) {
-                inputs.put(ModelSignature.TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, types, inputShape));
+        try (OnnxTensor idsTensor = OnnxTensor.createTensor(env, ids, inputShape);
+                OnnxTensor maskTensor = OnnxTensor.createTensor(env, mask, inputShape);
+                OnnxTensor typesTensor = types == null ? null : OnnxTensor.createTensor(env, types, inputShape);
+                // ORT writes straight into the worker's buffer: nothing is copied out or allocated per call.
+                OnnxTensor pinned = OnnxTensor.createTensor(env, output, outputShape)) {
+            Map<String, OnnxTensor> inputs = new HashMap<>(4);
+            inputs.put(ModelSignature.INPUT_IDS, idsTensor);
+            inputs.put(ModelSignature.ATTENTION_MASK, maskTensor);
+            if (typesTensor != null) {
+                inputs.put(ModelSignature.TOKEN_TYPE_IDS, typesTensor);
             }
-            // ORT writes straight into the worker's buffer: nothing is copied out or allocated per call.
-            pinned = OnnxTensor.createTensor(env, output, outputShape);
             long start = System.nanoTime();
             try (OrtSession.Result ignored = session.run(inputs, Map.of(signature.output(), pinned))) {
                 runNanos.add(System.nanoTime() - start);
             }
         } finally {
-            inputs.values().forEach(OnnxTensor::close);
-            if (pinned != null) {
-                pinned.close();
-            }
             gate.exit();
         }
-        return kind == ModelKind.NLI ? logits(output, batch, width) : pool(output, rows, seq, width);
+        return nli ? logits(output, batch, width) : pool(output, rows, seq, width);
     }
 
     /** Row-major {@code rows x seq} inputs, each row padded with zeros (mask 0) after its last token. */
@@ -180,7 +166,7 @@ public final class OnnxModel implements AutoCloseable {
                     sum[h] += hidden.get(offset + h);
                 }
             }
-            result[r] = Vectors.normalise(sum, tokens);
+            result[r] = Vectors.normalise(sum);
         }
         return result;
     }

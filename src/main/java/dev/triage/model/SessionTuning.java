@@ -24,7 +24,7 @@ final class SessionTuning {
         options.setInterOpNumThreads(1);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         options.setOptimizationLevel(level);
-        // A memory pattern is planned per input shape, and every sequence length is a new shape (deploy/PERFORMANCE.md).
+        // A memory pattern is planned per input shape; every sequence length is a new shape (deploy/PERFORMANCE.md).
         options.setMemoryPatternOptimization(false);
         // No thread is ever idle-spinning for work that another thread could do.
         options.addConfigEntry("session.intra_op.allow_spinning", "0");

@@ -54,7 +54,8 @@ public final class TextTokenizer implements AutoCloseable {
         try {
             return new TextTokenizer(builder.build(), tokenizerJson, maxLength);
         } catch (IOException | RuntimeException e) {
-            throw new ModelException(tokenizerJson + " is not a usable HuggingFace tokenizer.json: " + e.getMessage(), e);
+            throw new ModelException(tokenizerJson + " is not a usable HuggingFace tokenizer.json: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -6,15 +6,15 @@ public final class Vectors {
     private Vectors() {
     }
 
-    /** (sum / count) scaled to unit length; the division cancels out but keeps the intent readable. */
-    static float[] normalise(double[] sum, int count) {
+    /** A sum (of token vectors, or weighted vectors) scaled to unit length; all zeros stays zeros. */
+    static float[] normalise(double[] sum) {
         double norm = 0;
         for (double v : sum) {
             norm += v * v;
         }
         norm = Math.sqrt(norm);
         float[] unit = new float[sum.length];
-        if (norm == 0 || count == 0) {
+        if (norm == 0) {
             return unit;
         }
         for (int i = 0; i < sum.length; i++) {
@@ -39,6 +39,6 @@ public final class Vectors {
                 sum[i] += weights[v] * vectors[v][i];
             }
         }
-        return normalise(sum, 1);
+        return normalise(sum);
     }
 }

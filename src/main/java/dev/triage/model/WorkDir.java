@@ -1,6 +1,8 @@
 package dev.triage.model;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.triage.config.TriageConfig;
@@ -25,5 +27,21 @@ public record WorkDir(Path writable, Optional<Path> prepared) {
     /** The same sub-directory of both. */
     public WorkDir resolve(String child) {
         return new WorkDir(writable.resolve(child), prepared.map(dir -> dir.resolve(child)));
+    }
+
+    /**
+     * The directory that holds every one of {@code files} (relative path to content): the prepared one if all match
+     * there (checked at every start), else the writable one, where what is missing or different is made again.
+     */
+    Path holding(Map<String, ExpectedContent> files) throws IOException {
+        Optional<Path> ready = prepared.filter(dir -> files.entrySet().stream()
+                .allMatch(file -> file.getValue().matches(dir.resolve(file.getKey()))));
+        if (ready.isPresent()) {
+            return ready.get();
+        }
+        for (Map.Entry<String, ExpectedContent> file : files.entrySet()) {
+            file.getValue().materialise(writable.resolve(file.getKey()));
+        }
+        return writable;
     }
 }
