@@ -155,7 +155,7 @@ public interface TriageConfig {
         /**
          * Embedding models: the cosine between a text and a label's direction away from the general topics
          * (scoring.Background) at which a catch-all label ("none": true) and that label are equally likely;
-         * default: the model's measured one (scoring.CatchAllDefaults).
+         * default: the one measured for every embedded model (scoring.Background.THRESHOLD).
          */
         Optional<Double> noneThreshold();
 

@@ -7,8 +7,8 @@ import dev.triage.model.Vectors;
 /**
  * The catch-all's reference for embedding models: general topics, templated and embedded like labels. A label's
  * <em>direction</em> is its vector minus their mean, at unit length; the catch-all compares texts with directions,
- * since a raw cosine also rewards looking like any templated sentence. Versioned: the default thresholds
- * ({@link CatchAllDefaults}) hold for one version of the list.
+ * since a raw cosine also rewards looking like any templated sentence. Versioned: the default threshold
+ * ({@link #THRESHOLD}) holds for one version of the list.
  */
 public final class Background {
 
@@ -22,6 +22,12 @@ public final class Background {
             "music and audio", "news and politics", "personal finance", "pets", "pop culture", "real estate",
             "religion and spirituality", "science", "shopping", "sports", "style and fashion",
             "technology and computing", "television", "travel", "video gaming");
+
+    /**
+     * The catch-all's threshold when nothing is calibrated, for every model: directions do not depend on where an
+     * encoder's cosines sit, and the best cut on train data was 0.195-0.204 for each embedded model (ACCURACY.md).
+     */
+    public static final double THRESHOLD = 0.20;
 
     /** Weight of a few-shot label's examples' direction beside its name's (deploy/ACCURACY.md). */
     static final double EXAMPLE_DIRECTION_WEIGHT = 0.5;
@@ -64,18 +70,11 @@ public final class Background {
 
     /**
      * The name's direction, plus the examples' at {@link #EXAMPLE_DIRECTION_WEIGHT}: kept apart, the name still
-     * counts when the examples (texts, not hypotheses) sit far from the centre.
+     * counts when the examples (texts, not hypotheses) sit far from the centre. The examples' direction is taken from
+     * {@code exampleCentre}: the mean of the catch-all's examples when the request has them (texts are nearer other
+     * texts than templated topic names), else {@code centre}.
      *
      * @param examples the normalised mean of the example vectors, or null
-     */
-    public static float[] direction(float[] named, float[] examples, double[] centre) {
-        return direction(named, examples, centre, centre);
-    }
-
-    /**
-     * As above, with the examples' direction taken from {@code exampleCentre}: the mean of texts that are none of
-     * the labels (the catch-all's examples), when the request has them. Texts are nearer other texts than
-     * templated topic names, so that centre says better what sets the label's texts apart.
      */
     public static float[] direction(float[] named, float[] examples, double[] centre, double[] exampleCentre) {
         float[] own = direction(named, centre);

@@ -60,11 +60,9 @@ public final class CachingScorer implements ZeroShotScorer {
         Classification[] results = new Classification[texts.size()];
         List<Integer> missed = new ArrayList<>();
         for (int t = 0; t < texts.size(); t++) {
-            Classification cached = entries.getIfPresent(key(command, texts.get(t)));
-            listener.lookedUp(cached != null);
-            if (cached != null) {
-                results[t] = cached;
-            } else {
+            results[t] = entries.getIfPresent(key(command, texts.get(t)));
+            listener.lookedUp(results[t] != null);
+            if (results[t] == null) {
                 missed.add(t);
             }
         }

@@ -1,5 +1,6 @@
 package dev.triage.scoring;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,11 +41,7 @@ public final class CatchAll {
 
     /** Probability that no label of this strength matches. */
     public static double none(double[] strengths, Calibration calibration) {
-        double best = Double.NEGATIVE_INFINITY;
-        for (double s : strengths) {
-            best = Math.max(best, s);
-        }
-        return 1.0 - calibration.probability(best);
+        return 1.0 - calibration.probability(Arrays.stream(strengths).max().orElse(Double.NEGATIVE_INFINITY));
     }
 
     /**
@@ -72,10 +69,6 @@ public final class CatchAll {
 
     /** A text with nothing to read: none of the labels matches. */
     public static double[] blank(List<LabelSpec> labels) {
-        double[] scores = new double[labels.size()];
-        for (int l = 0; l < labels.size(); l++) {
-            scores[l] = labels.get(l).none() ? 1.0 : 0.0;
-        }
-        return scores;
+        return labels.stream().mapToDouble(label -> label.none() ? 1.0 : 0.0).toArray();
     }
 }

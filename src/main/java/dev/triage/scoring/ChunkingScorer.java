@@ -89,12 +89,9 @@ public final class ChunkingScorer implements ZeroShotScorer {
         if (!pairs) {
             return tokenizer.maxLength() - 2;
         }
-        int longestHypothesis = 0;
-        for (String label : command.realLabels().stream().map(LabelSpec::name).toList()) {
-            for (String hypothesis : command.hypotheses(label)) {
-                longestHypothesis = Math.max(longestHypothesis, tokenizer.countTokens(hypothesis));
-            }
-        }
+        int longestHypothesis = command.realLabels().stream()
+                .flatMap(label -> command.hypotheses(label.name()).stream())
+                .mapToInt(tokenizer::countTokens).max().orElse(0);
         return Math.max(16, tokenizer.maxLength() - 3 - longestHypothesis);
     }
 }

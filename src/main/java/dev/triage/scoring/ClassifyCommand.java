@@ -23,12 +23,6 @@ public record ClassifyCommand(List<String> texts, List<LabelSpec> labels, List<S
         templates = List.copyOf(templates);
     }
 
-    /** One template. */
-    public ClassifyCommand(List<String> texts, List<LabelSpec> labels, String template, boolean multiLabel,
-            LongText longText) {
-        this(texts, labels, List.of(template), multiLabel, longText);
-    }
-
     /** Plain labels, truncation, one template. */
     public ClassifyCommand(List<String> texts, List<String> labelNames, String template, boolean multiLabel) {
         this(texts, labelNames.stream().map(LabelSpec::plain).toList(), List.of(template), multiLabel,

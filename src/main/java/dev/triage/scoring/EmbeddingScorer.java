@@ -1,6 +1,8 @@
 package dev.triage.scoring;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,22 +17,36 @@ import dev.triage.model.Sha256;
 import dev.triage.model.TextTokenizer;
 
 /**
- * Zero-shot with a sentence encoder: cosine between the text's vector and each label's vector.
+ * Zero-shot with a sentence encoder: cosine between the text's vector and each label's ({@link LabelVector}).
  * Single-label: softmax(cosine / temperature) over the labels. Multi-label: for each label on its own,
- * sigmoid((cosine - threshold) / temperature).
+ * sigmoid((cosine - threshold) / temperature). Label part vectors are cached across requests (bounded).
  * <p>
- * A label's vector is its hypothesis vector (averaged with its description's, if it has one); a few-shot
- * label's is {@code normalise(hypothesisWeight * hypothesis + exampleWeight * normalise(mean(examples)))}.
- * Hypothesis and example vectors are cached across requests (bounded LRU; examples by content hash).
- * <p>
- * With a catch-all label, how strongly a label matches is the cosine between the text and the label's direction
- * away from the general topics ({@link Background}, {@link LabelVector}), less {@link Background#FEW_SHOT_OFFSET}
- * for a few-shot label; the real labels' distribution stays the softmax of cosines.
+ * With a catch-all label, a label's strength is the text's cosine with the label's direction away from the general
+ * topics ({@link Background}), less an offset for a few-shot label; the real labels' distribution stays the softmax
+ * of cosines.
  */
 public final class EmbeddingScorer implements ZeroShotScorer {
 
     /** How label vectors are weighted from their parts. */
     public record Prototypes(double hypothesisWeight, double exampleWeight) {
+    }
+
+    /** Sentence vectors with the number of tokens the model read for them. */
+    public record Embedded(float[][] vectors, int tokens) {
+    }
+
+    /**
+     * Text vectors (null: blank), the real labels with their vectors and, with a catch-all, their directions and
+     * the catch-all's calibration.
+     */
+    private record RequestVectors(float[][] texts, List<LabelVector> labels, float[][] vectors, float[][] directions,
+            CatchAll.Calibration calibration) {
+
+        /** With a catch-all, the cosines with the labels' directions less their offsets; else plain cosines. */
+        double[] strengths(float[] text) {
+            return directions == null ? LabelVector.cosines(text, vectors)
+                    : LabelVector.strengths(text, directions, labels);
+        }
     }
 
     private final TextTokenizer tokenizer;
@@ -59,10 +75,6 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         this.catchAll = catchAll;
         this.textCache = textCacheSize > 0 ? Caffeine.newBuilder().maximumSize(textCacheSize).<String, float[]>build()
                 : null;
-    }
-
-    /** Sentence vectors with the number of tokens the model read for them. */
-    public record Embedded(float[][] vectors, int tokens) {
     }
 
     /**
@@ -96,153 +108,94 @@ public final class EmbeddingScorer implements ZeroShotScorer {
         return results;
     }
 
-    /** With a catch-all, against the labels' directions away from the general topics; else plain cosines. */
     @Override
     public double[][] strengths(ClassifyCommand command) {
         RequestVectors embedded = vectors(command);
-        double[][] strengths = new double[embedded.texts().length][];
-        for (int t = 0; t < strengths.length; t++) {
-            float[] text = embedded.texts()[t];
-            strengths[t] = text == null ? null : embedded.directions() != null ? embedded.strengths(text)
-                    : LabelVector.cosines(text, embedded.labels());
-        }
-        return strengths;
-    }
-
-    /** Text vectors (null: blank), the real labels' vectors and, with a catch-all, their directions and threshold. */
-    private record RequestVectors(float[][] texts, float[][] labels, float[][] directions, double[] offsets,
-            CatchAll.Calibration calibration) {
-
-        /** The catch-all's strengths: cosines with the directions, few-shot labels' lowered by their offset. */
-        double[] strengths(float[] text) {
-            double[] strengths = LabelVector.cosines(text, directions);
-            for (int l = 0; l < strengths.length; l++) {
-                strengths[l] -= offsets[l];
-            }
-            return strengths;
-        }
+        return Arrays.stream(embedded.texts()).map(text -> text == null ? null : embedded.strengths(text))
+                .toArray(double[][]::new);
     }
 
     private RequestVectors vectors(ClassifyCommand command) {
-        List<String> texts = command.texts();
-        List<Map<String, String>> labelParts = command.realLabels().stream().map(l -> LabelParts.of(l, command))
+        List<Map<String, String>> labelParts = command.realLabels().stream().map(l -> LabelVector.parts(l, command))
                 .toList();
         List<Map<String, String>> backgroundParts = command.catchAll().isEmpty() ? List.of()
-                : Background.TOPICS.stream().map(topic -> LabelParts.of(LabelSpec.plain(topic), command)).toList();
-        Map<String, String> noneParts = command.catchAll().map(LabelParts::examples).orElse(Map.of());
-        // Every vector this request needs that is not cached: label parts, then texts, in one pool run.
-        Map<String, String> missing = uncached(Stream.of(labelParts.stream(), backgroundParts.stream(),
-                Stream.of(noneParts)).flatMap(parts -> parts));
-        List<Encoded> sequences = new ArrayList<>(texts.size() + missing.size());
-        int[] textRow = new int[texts.size()];
-        float[][] cachedTexts = new float[texts.size()][];
-        for (int t = 0; t < texts.size(); t++) {
-            cachedTexts[t] = textCache == null ? null : textCache.getIfPresent(Sha256.hex(texts.get(t)));
-            textRow[t] = texts.get(t).isBlank() || cachedTexts[t] != null ? -1 : sequences.size();
-            if (textRow[t] >= 0) {
-                sequences.add(tokenizer.encode(texts.get(t)));
-            }
+                : Background.TOPICS.stream().map(topic -> LabelVector.parts(LabelSpec.plain(topic), command)).toList();
+        Map<String, String> noneParts = command.catchAll().map(LabelVector::exampleParts).orElse(Map.of());
+        Map<String, float[]> partVectors = new HashMap<>();
+        float[][] texts = embed(command.texts(), Stream.of(labelParts.stream(), backgroundParts.stream(),
+                Stream.of(noneParts)).flatMap(stream -> stream), partVectors);
+        List<LabelVector> labels = labelParts.stream().map(label -> LabelVector.of(label, partVectors)).toList();
+        float[][] labelVectors = labels.stream().map(l -> l.vector(prototypes)).toArray(float[][]::new);
+        if (command.catchAll().isEmpty()) {
+            return new RequestVectors(texts, labels, labelVectors, null, null);
         }
-        int firstMissing = sequences.size();
-        missing.values().forEach(text -> sequences.add(tokenizer.encode(text)));
-        float[][] vectors = runner.run(sequences);
-        Map<String, float[]> known = new LinkedHashMap<>();
-        int row = firstMissing;
-        for (String key : missing.keySet()) {
-            known.put(key, vectors[row]);
-            vectorCache.put(key, vectors[row++]);
-        }
-        List<LabelVector> labels = labelParts.stream().map(parts -> prototype(parts, known)).toList();
-        CatchAllView view = command.catchAll().isEmpty() ? new CatchAllView(null, null)
-                : catchAllView(command.catchAll().get(), labels, labelParts, backgroundParts, noneParts, known);
-        float[][] textVectors = new float[texts.size()][];
-        for (int t = 0; t < texts.size(); t++) {
-            textVectors[t] = cachedTexts[t] != null ? cachedTexts[t] : textRow[t] < 0 ? null : vectors[textRow[t]];
-            if (textCache != null && textRow[t] >= 0) {
-                textCache.put(Sha256.hex(texts.get(t)), textVectors[t]);
-            }
-        }
-        return new RequestVectors(textVectors, labels.stream().map(l -> l.vector(prototypes)).toArray(float[][]::new),
-                view.directions(), labels.stream().mapToDouble(LabelVector::offset).toArray(), view.calibration());
+        List<float[]> background = backgroundParts.stream().map(topic -> LabelVector.of(topic, partVectors).named())
+                .toList();
+        List<float[]> none = noneParts.keySet().stream().map(partVectors::get).toList();
+        return new RequestVectors(texts, labels, labelVectors, LabelVector.directions(labels, background, none),
+                calibration(command.catchAll().get(), labels, labelParts, background, none, partVectors));
     }
 
-    /** The labels' directions against the general topics, and the threshold: the label's, fitted or the default. */
-    private record CatchAllView(float[][] directions, CatchAll.Calibration calibration) {
-    }
-
-    private CatchAllView catchAllView(LabelSpec catchAllLabel, List<LabelVector> labels,
-            List<Map<String, String>> labelParts, List<Map<String, String>> backgroundParts,
-            Map<String, String> noneParts, Map<String, float[]> known) {
-        List<float[]> background = backgroundParts.stream().map(parts -> prototype(parts, known).named()).toList();
-        List<float[]> none = noneParts.entrySet().stream().map(part -> vector(part, known)).toList();
-        CatchAll.Calibration calibration = catchAll.forLabel(catchAllLabel);
-        if (catchAllLabel.threshold().isEmpty()) {
-            List<List<float[]>> examples = labelParts.stream().map(parts -> parts.entrySet().stream()
-                    .filter(LabelParts::isExample).map(part -> vector(part, known)).toList()).toList();
-            calibration = ExampleCalibration.threshold(labels, examples, background, none, catchAll.threshold())
-                    .map(fitted -> new CatchAll.Calibration(fitted, catchAll.temperature())).orElse(calibration);
-        }
-        return new CatchAllView(LabelVector.directions(labels, background, none), calibration);
-    }
-
-    /** Cache key to text, for the parts not in the vector cache. */
-    private Map<String, String> uncached(Stream<Map<String, String>> parts) {
+    /**
+     * The texts' vectors (null: blank), and into {@code partVectors} every label part's by cache key: what the caches
+     * lack is embedded in one pool run, texts first.
+     */
+    private float[][] embed(List<String> texts, Stream<Map<String, String>> labelParts,
+            Map<String, float[]> partVectors) {
         Map<String, String> missing = new LinkedHashMap<>();
-        parts.forEach(part -> part.forEach((key, text) -> {
-            if (vectorCache.getIfPresent(key) == null) {
+        labelParts.forEach(parts -> parts.forEach((key, text) -> {
+            float[] cached = vectorCache.getIfPresent(key);
+            if (cached != null) {
+                partVectors.put(key, cached);
+            } else {
                 missing.put(key, text);
             }
         }));
-        return missing;
+        float[][] textVectors = new float[texts.size()][];
+        List<Integer> toEmbed = new ArrayList<>();
+        for (int t = 0; t < texts.size(); t++) {
+            textVectors[t] = textCache == null ? null : textCache.getIfPresent(Sha256.hex(texts.get(t)));
+            if (textVectors[t] == null && !texts.get(t).isBlank()) {
+                toEmbed.add(t);
+            }
+        }
+        float[][] vectors = runner.run(Stream.concat(toEmbed.stream().map(texts::get), missing.values().stream())
+                .map(tokenizer::encode).toList());
+        for (int i = 0; i < toEmbed.size(); i++) {
+            textVectors[toEmbed.get(i)] = vectors[i];
+            if (textCache != null) {
+                textCache.put(Sha256.hex(texts.get(toEmbed.get(i))), vectors[i]);
+            }
+        }
+        int row = toEmbed.size();
+        for (String key : missing.keySet()) {
+            partVectors.put(key, vectors[row]);
+            vectorCache.put(key, vectors[row++]);
+        }
+        return textVectors;
     }
 
-    /** @param parts the label's texts by cache key, as {@link LabelParts#of} gives them */
-    private LabelVector prototype(Map<String, String> parts, Map<String, float[]> fresh) {
-        List<float[]> hypothesis = new ArrayList<>();
-        List<float[]> description = new ArrayList<>();
-        List<float[]> examples = new ArrayList<>();
-        for (Map.Entry<String, String> part : parts.entrySet()) {
-            (LabelParts.isExample(part) ? examples : LabelParts.isDescription(part) ? description : hypothesis)
-                    .add(vector(part, fresh));
+    /** The catch-all label's own threshold, else one fitted on the request's examples, else the default. */
+    private CatchAll.Calibration calibration(LabelSpec catchAllLabel, List<LabelVector> labels,
+            List<Map<String, String>> labelParts, List<float[]> background, List<float[]> none,
+            Map<String, float[]> partVectors) {
+        if (catchAllLabel.threshold().isPresent()) {
+            return catchAll.forLabel(catchAllLabel);
         }
-        // the templates' ensemble first, so a description weighs as much as all templates together
-        float[] named = hypothesis.size() == 1 ? hypothesis.get(0) : LabelVector.mean(hypothesis);
-        if (!description.isEmpty()) {
-            named = LabelVector.mean(List.of(named, description.get(0)));
-        }
-        return new LabelVector(named, examples.isEmpty() ? null : LabelVector.mean(examples));
-    }
-
-    /** A part's vector: embedded by this request, else cached. */
-    private float[] vector(Map.Entry<String, String> part, Map<String, float[]> fresh) {
-        String key = part.getKey();
-        float[] vector = fresh.containsKey(key) ? fresh.get(key) : vectorCache.getIfPresent(key);
-        if (vector == null) {
-            // Evicted between lookup and use by a concurrent request: embed it again, alone.
-            vector = runner.run(List.of(tokenizer.encode(part.getValue())))[0];
-            vectorCache.put(key, vector);
-        }
-        return vector;
+        List<List<float[]>> examples = labelParts.stream().map(parts -> parts.keySet().stream()
+                .filter(LabelVector::isExample).map(partVectors::get).toList()).toList();
+        return ExampleCalibration.threshold(labels, examples, background, none, catchAll.threshold())
+                .map(fitted -> new CatchAll.Calibration(fitted, catchAll.temperature())).orElse(catchAll);
     }
 
     /** Scores of every label of the command, the catch-all (if any) from the labels' directions. */
     private double[] score(float[] text, RequestVectors embedded, ClassifyCommand command) {
-        double[] cosines = LabelVector.cosines(text, embedded.labels());
-        if (command.catchAll().isEmpty()) {
-            return score(cosines, command.multiLabel());
+        double[] cosines = LabelVector.cosines(text, embedded.vectors());
+        if (command.catchAll().isPresent()) {
+            return CatchAll.scores(command.labels(), embedded.strengths(text), ScoreMath.softmax(cosines, temperature),
+                    embedded.calibration(), command.multiLabel());
         }
-        return CatchAll.scores(command.labels(), embedded.strengths(text),
-                ScoreMath.softmax(cosines, temperature), embedded.calibration(), command.multiLabel());
-    }
-
-    double[] score(double[] cosines, boolean multiLabel) {
-        if (!multiLabel) {
-            return ScoreMath.softmax(cosines, temperature);
-        }
-        double[] scores = new double[cosines.length];
-        for (int l = 0; l < cosines.length; l++) {
-            scores[l] = ScoreMath.sigmoid((cosines[l] - threshold) / temperature);
-        }
-        return scores;
+        return !command.multiLabel() ? ScoreMath.softmax(cosines, temperature)
+                : Arrays.stream(cosines).map(cosine -> ScoreMath.sigmoid((cosine - threshold) / temperature)).toArray();
     }
 }

@@ -1,10 +1,9 @@
 package dev.triage.scoring;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-
-import dev.triage.model.Vectors;
 
 /**
  * The catch-all's threshold fitted on a request's own examples, when it has both kinds: texts of the real labels
@@ -66,10 +65,6 @@ final class ExampleCalibration {
 
     /** The text's strength for the label that matches it best, as the catch-all compares it with the threshold. */
     private static double best(float[] text, float[][] directions, List<LabelVector> labels) {
-        double best = Double.NEGATIVE_INFINITY;
-        for (int l = 0; l < directions.length; l++) {
-            best = Math.max(best, Vectors.dot(text, directions[l]) - labels.get(l).offset());
-        }
-        return best;
+        return Arrays.stream(LabelVector.strengths(text, directions, labels)).max().orElseThrow();
     }
 }

@@ -1,6 +1,7 @@
 package dev.triage.scoring;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import dev.triage.batch.BatchRunner;
@@ -36,35 +37,21 @@ public final class NliScorer implements ZeroShotScorer {
 
     @Override
     public List<Classification> classify(ClassifyCommand command) {
-        List<String> labels = command.realLabels().stream().map(LabelSpec::name).toList();
-        List<String> hypotheses = labels.stream().map(label -> hypothesis(command, label)).toList();
-        List<Encoded> pairs = new ArrayList<>();
-        for (String text : command.texts()) {
-            if (!text.isBlank()) {
-                for (String hypothesis : hypotheses) {
-                    pairs.add(pairTokenizer.encodePair(text, hypothesis));
-                }
-            }
-        }
-        float[][] logits = runner.run(pairs);
         List<Classification> results = new ArrayList<>(command.texts().size());
-        int row = 0;
-        for (String text : command.texts()) {
-            if (text.isBlank()) {
-                results.add(Classification.blank(command));
-                continue;
-            }
-            float[][] textLogits = new float[labels.size()][];
-            for (int l = 0; l < labels.size(); l++) {
-                textLogits[l] = logits[row++];
-            }
-            results.add(Classification.ranked(command.labelNames(), scores(textLogits, command)));
+        for (float[][] textLogits : logits(command)) {
+            results.add(textLogits == null ? Classification.blank(command)
+                    : Classification.ranked(command.labelNames(), scores(textLogits, command)));
         }
         return results;
     }
 
     @Override
     public double[][] strengths(ClassifyCommand command) {
+        return Arrays.stream(logits(command)).map(this::strengths).toArray(double[][]::new);
+    }
+
+    /** Per text, one row of logits per real label, from one pool run; null for a blank text. */
+    private float[][][] logits(ClassifyCommand command) {
         List<String> hypotheses = command.realLabels().stream().map(l -> hypothesis(command, l.name())).toList();
         List<Encoded> pairs = new ArrayList<>();
         for (String text : command.texts()) {
@@ -72,18 +59,22 @@ public final class NliScorer implements ZeroShotScorer {
                 hypotheses.forEach(h -> pairs.add(pairTokenizer.encodePair(text, h)));
             }
         }
-        float[][] logits = runner.run(pairs);
-        double[][] strengths = new double[command.texts().size()][];
+        float[][] rows = runner.run(pairs);
+        float[][][] logits = new float[command.texts().size()][][];
         int row = 0;
-        for (int t = 0; t < strengths.length; t++) {
+        for (int t = 0; t < logits.length; t++) {
             if (!command.texts().get(t).isBlank()) {
-                strengths[t] = new double[hypotheses.size()];
-                for (int l = 0; l < hypotheses.size(); l++, row++) {
-                    strengths[t][l] = logits[row][ids.entailment()] - logits[row][ids.contradiction()];
-                }
+                logits[t] = Arrays.copyOfRange(rows, row, row + hypotheses.size());
+                row += hypotheses.size();
             }
         }
-        return strengths;
+        return logits;
+    }
+
+    /** Entailment minus contradiction logit per label (null for a blank text): what the catch-all compares. */
+    private double[] strengths(float[][] logits) {
+        return logits == null ? null
+                : Arrays.stream(logits).mapToDouble(l -> l[ids.entailment()] - l[ids.contradiction()]).toArray();
     }
 
     /** A pair per template would multiply the pairs; the service refuses ensembles for NLI models. */
@@ -106,29 +97,19 @@ public final class NliScorer implements ZeroShotScorer {
         if (command.catchAll().isEmpty()) {
             return scores(logits, command.multiLabel());
         }
-        double[] strengths = new double[logits.length];
-        for (int l = 0; l < logits.length; l++) {
-            strengths[l] = logits[l][ids.entailment()] - logits[l][ids.contradiction()];
-        }
         // single-label: the real labels keep HF's softmax of entailment logits among themselves
         double[] distribution = logits.length == 1 ? new double[] { 1.0 } : scores(logits, false);
-        return CatchAll.scores(command.labels(), strengths, distribution, CATCH_ALL.forLabel(command.catchAll().get()),
-                command.multiLabel());
+        return CatchAll.scores(command.labels(), strengths(logits), distribution,
+                CATCH_ALL.forLabel(command.catchAll().get()), command.multiLabel());
     }
 
     /** @param logits one row of model logits per label, for one text */
-    public double[] scores(float[][] logits, boolean multiLabel) {
-        double[] scores = new double[logits.length];
+    private double[] scores(float[][] logits, boolean multiLabel) {
         if (multiLabel || logits.length == 1) {
-            for (int l = 0; l < logits.length; l++) {
-                scores[l] = ScoreMath.entailmentVsContradiction(logits[l][ids.contradiction()],
-                        logits[l][ids.entailment()]);
-            }
-            return scores;
+            return Arrays.stream(logits)
+                    .mapToDouble(l -> ScoreMath.entailmentVsContradiction(l[ids.contradiction()], l[ids.entailment()]))
+                    .toArray();
         }
-        for (int l = 0; l < logits.length; l++) {
-            scores[l] = logits[l][ids.entailment()];
-        }
-        return ScoreMath.softmax(scores, 1.0);
+        return ScoreMath.softmax(Arrays.stream(logits).mapToDouble(l -> l[ids.entailment()]).toArray(), 1.0);
     }
 }

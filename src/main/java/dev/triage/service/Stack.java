@@ -19,9 +19,9 @@ import dev.triage.model.OnnxModel;
 import dev.triage.model.TextTokenizer;
 import dev.triage.model.WorkDir;
 import dev.triage.pool.InferencePool;
+import dev.triage.scoring.Background;
 import dev.triage.scoring.CachingScorer;
 import dev.triage.scoring.CatchAll;
-import dev.triage.scoring.CatchAllDefaults;
 import dev.triage.scoring.ChunkingScorer;
 import dev.triage.scoring.EmbeddingScorer;
 import dev.triage.scoring.NliScorer;
@@ -131,7 +131,7 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
             EmbeddingScorer embedding = new EmbeddingScorer(tokenizer, runner, scoring.labelCacheSize(),
                     scoring.temperature(), scoring.multiLabelThreshold(),
                     new EmbeddingScorer.Prototypes(scoring.hypothesisWeight(), scoring.exampleWeight()),
-                    new CatchAll.Calibration(configuredThreshold(config, model), scoring.temperature()),
+                    new CatchAll.Calibration(configuredThreshold(config), scoring.temperature()),
                     scoring.textCacheSize());
             wiring.cacheMetrics().accept("triage.label.vectors", embedding.cache());
             scorer = embedding;
@@ -153,13 +153,13 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
         return scorer;
     }
 
-    /** The catch-all threshold an embedding model serves with: triage.scoring.none-threshold, else the model's. */
+    /** The catch-all threshold an embedding model serves with: triage.scoring.none-threshold, else the default. */
     public double catchAllThreshold() {
-        return configuredThreshold(wiring.config(), model);
+        return configuredThreshold(wiring.config());
     }
 
-    private static double configuredThreshold(TriageConfig config, OnnxModel model) {
-        return config.scoring().noneThreshold().orElse(CatchAllDefaults.threshold(model.spec().name()));
+    private static double configuredThreshold(TriageConfig config) {
+        return config.scoring().noneThreshold().orElse(Background.THRESHOLD);
     }
 
     public boolean nli() {

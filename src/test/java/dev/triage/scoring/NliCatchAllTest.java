@@ -46,7 +46,7 @@ class NliCatchAllTest {
     static ClassifyCommand command(LabelSpec catchAll, boolean multiLabel) {
         String premise = NliSemanticsTest.GOLDEN.get("pairs").get(0).get("premise").asText();
         return new ClassifyCommand(List.of(premise, "  "), List.of(LabelSpec.plain("motorcycles"), catchAll,
-                LabelSpec.plain("baseball"), LabelSpec.plain("space")), "This example is {}.", multiLabel,
+                LabelSpec.plain("baseball"), LabelSpec.plain("space")), List.of("This example is {}."), multiLabel,
                 LongText.TRUNCATE);
     }
 
