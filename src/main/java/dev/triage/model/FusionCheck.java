@@ -68,35 +68,31 @@ final class FusionCheck {
             Map<String, float[]> want = floatOutputs(original, inputs);
             Map<String, float[]> have = floatOutputs(rewritten, inputs);
             Map<String, float[]> spread = null;
-            double worst = 0;
-            double worstBound = MAX_RELATIVE_ERROR;
+            Verdict worst = new Verdict(0, MAX_RELATIVE_ERROR, Optional.empty());
             for (Map.Entry<String, float[]> output : want.entrySet()) {
-                float[] got = have.get(output.getKey());
-                if (got == null) {
+                String name = output.getKey();
+                if (!have.containsKey(name)) {
                     return new Verdict(Double.POSITIVE_INFINITY, MAX_RELATIVE_ERROR,
-                            Optional.of("output " + output.getKey() + " missing from the fused graph"));
+                            Optional.of("output " + name + " missing from the fused graph"));
                 }
-                double error = relativeError(output.getValue(), got);
+                double error = relativeError(output.getValue(), have.get(name));
                 double bound = MAX_RELATIVE_ERROR;
                 if (!(error <= bound) && dynamicallyQuantized) {
-                    if (spread == null) {
-                        spread = basicLevelOutputs(inputs);
-                    }
-                    double own = relativeError(output.getValue(), spread.get(output.getKey()));
+                    spread = spread != null ? spread : basicLevelOutputs(inputs);
+                    double own = relativeError(output.getValue(), spread.get(name));
                     bound = Math.max(bound, QUANTIZED_MARGIN * own);
                     LOG.infof("Quantized graph: output %s of the rewrite differs by %.3g, ORT's own BASIC vs ALL "
-                            + "levels by %.3g", output.getKey(), error, own);
+                            + "levels by %.3g", name, error, own);
                 }
                 if (!(error <= bound)) {
                     return new Verdict(error, bound, Optional.of(String.format(
-                            "output %s differs by %.3g (relative), over %.3g", output.getKey(), error, bound)));
+                            "output %s differs by %.3g (relative), over %.3g", name, error, bound)));
                 }
-                if (error >= worst) {
-                    worst = error;
-                    worstBound = bound;
+                if (error >= worst.worstError()) {
+                    worst = new Verdict(error, bound, Optional.empty());
                 }
             }
-            return new Verdict(worst, worstBound, Optional.empty());
+            return worst;
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
