@@ -22,8 +22,10 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
  * Whether a rewritten graph computes what the original does: both sessions on two real sentences, the second
  * padded so a fused attention must mask it exactly; every float output compared whole. A quantized graph (q8)
  * rounds by the batch's own range, so its bound is ORT's own spread between optimisation levels, measured here.
+ *
+ * @param modelFile the original graph, run again at ORT's BASIC level to measure that spread
  */
-final class FusionCheck {
+record FusionCheck(OrtEnvironment env, Path modelFile, Path tokenizerFile) {
 
     private static final Logger LOG = Logger.getLogger(FusionCheck.class);
     /** Per output: |fused - original| / |original| over the whole tensor; fp32 differs in summation order only. */
@@ -34,26 +36,12 @@ final class FusionCheck {
             "The pitcher threw a curveball and the batter struck out in the ninth inning.",
             "New tires for the motorcycle.");
 
-    private final OrtEnvironment env;
-    private final Path modelFile;
-    private final Path tokenizerFile;
-
-    FusionCheck(OrtEnvironment env, Path modelFile, Path tokenizerFile) {
-        this.env = env;
-        this.modelFile = modelFile;
-        this.tokenizerFile = tokenizerFile;
-    }
-
     /** Ops that quantize activations by the batch's own range. */
     static boolean quantizesDynamically(NodeProto node) {
         return node.getOpType().startsWith("DynamicQuantize") || node.getOpType().equals("MatMulIntegerToFloat");
     }
 
-    /**
-     * What the check found: the largest relative difference of any output and the bound it was held to.
-     *
-     * @param mismatch why the rewrite does not compute what the original does, if it does not
-     */
+    /** The largest relative difference of any output, its bound, and why the rewrite is refused if it is. */
     record Verdict(double worstError, double bound, Optional<String> mismatch) {
         @Override
         public String toString() {

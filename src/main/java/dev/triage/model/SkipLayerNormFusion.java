@@ -39,13 +39,9 @@ final class SkipLayerNormFusion {
                 continue;
             }
             List<String> terms = new ArrayList<>(add.get().getInputList());
-            Optional<NodeProto> bias = Optional.empty();
-            for (int i = 0; i < 2 && bias.isEmpty(); i++) {
-                bias = graph.producer(terms.get(i)).filter(b -> isDenseBias(graph, b, norm));
-                if (bias.isPresent()) {
-                    terms.set(i, matMulOf(graph, bias.get()));
-                }
-            }
+            Optional<NodeProto> bias = terms.stream().flatMap(term -> graph.producer(term).stream())
+                    .filter(b -> isDenseBias(graph, b, norm)).findFirst();
+            bias.ifPresent(b -> terms.set(terms.indexOf(b.getOutput(0)), matMulOf(graph, b)));
             // SkipLayerNormalization(input, skip, gamma, beta[, bias]): the sum's terms, LN's scale and bias.
             List<String> inputs = new ArrayList<>(List.of(terms.get(0), terms.get(1), input(norm, 1), input(norm, 2)));
             bias.ifPresent(b -> inputs.add(biasOf(graph, b)));
