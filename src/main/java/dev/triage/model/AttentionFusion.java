@@ -1,15 +1,19 @@
 package dev.triage.model;
 
+import static dev.triage.model.OnnxGraph.floatAttribute;
 import static dev.triage.model.OnnxGraph.floatOf;
 import static dev.triage.model.OnnxGraph.input;
+import static dev.triage.model.OnnxGraph.intAttribute;
 import static dev.triage.model.OnnxGraph.intOf;
 import static dev.triage.model.OnnxGraph.intsOf;
 import static dev.triage.model.OnnxGraph.is;
 import static dev.triage.model.OnnxGraph.isContrib;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -45,65 +49,54 @@ final class AttentionFusion {
     /** @return how many blocks were fused */
     static int apply(OnnxGraph graph) {
         int fused = 0;
-        String[] maskSource = { null }; // every block must read the same graph input: there is one cast of it
+        String maskSource = null; // every block must read the same graph input: there is one cast of it
         for (NodeProto softmax : graph.nodes()) {
-            if (is(softmax, "Softmax") && fuse(graph, softmax, fused, maskSource)) {
-                fused++;
+            Optional<Block> block = is(softmax, "Softmax") ? match(graph, softmax) : Optional.empty();
+            if (block.isPresent() && (maskSource == null || maskSource.equals(block.get().mask().input()))) {
+                rewrite(graph, block.get(), fused++);
+                maskSource = block.get().mask().input();
             }
         }
         return fused;
     }
 
-    private static boolean fuse(OnnxGraph graph, NodeProto softmax, int index, String[] maskSource) {
-        Optional<Block> block = match(graph, softmax);
-        if (block.isEmpty() || (maskSource[0] != null && !maskSource[0].equals(block.get().mask().input()))) {
-            return false;
-        }
-        rewrite(graph, block.get(), index);
-        maskSource[0] = block.get().mask().input();
-        return true;
-    }
-
     /** The self-attention block around {@code softmax}, if it has exactly the shape in the class comment. */
     private static Optional<Block> match(OnnxGraph graph, NodeProto softmax) {
         long axis = intOf(softmax, "axis").orElse(-1L);
-        NodeProto maskAdd = single(graph, input(softmax, 0), "Add").orElse(null);
-        List<NodeProto> readers = graph.consumers(softmax.getOutput(0));
-        if ((axis != -1 && axis != 3) || maskAdd == null || readers.size() != 1 || !is(readers.get(0), "MatMul")
-                || graph.uses(softmax.getOutput(0)) != 1) {
+        Optional<NodeProto> maskAdd = graph.single(input(softmax, 0), "Add");
+        Optional<NodeProto> context = graph.onlyReader(softmax, "MatMul");
+        if ((axis != -1 && axis != 3) || maskAdd.isEmpty() || context.isEmpty()
+                || input(context.get(), 0).equals(input(context.get(), 1))) {
             return Optional.empty();
         }
-        NodeProto context = readers.get(0);
-        NodeProto scores = null;
-        AttentionMask mask = null;
-        for (int i = 0; i < 2 && scores == null; i++) {
-            Optional<NodeProto> s = graph.producer(input(maskAdd, i))
-                    .filter(n -> isContrib(n, "FusedMatMul") || is(n, "MatMul"));
-            Optional<AttentionMask> m = AttentionMask.match(graph, input(maskAdd, 1 - i));
-            if (s.isPresent() && m.isPresent() && graph.uses(input(maskAdd, i)) == 1) {
-                scores = s.get();
-                mask = m.get();
+        for (int i = 0; i < 2; i++) {
+            String product = input(maskAdd.get(), i);
+            Optional<NodeProto> scores = graph.producer(product).filter(n -> graph.uses(product) == 1)
+                    .filter(AttentionFusion::plainProduct);
+            Optional<AttentionMask> mask = AttentionMask.match(graph, input(maskAdd.get(), 1 - i));
+            if (scores.isPresent() && mask.isPresent()) {
+                return match(graph, softmax, maskAdd.get(), scores.get(), mask.get(), context.get());
             }
         }
-        if (scores == null || !plainProduct(scores) || input(context, 0).equals(input(context, 1))) {
-            return Optional.empty();
-        }
+        return Optional.empty();
+    }
+
+    /** The rest of the block: the Q/K/V projections the scores and context read, and the heads' merge. */
+    private static Optional<Block> match(OnnxGraph graph, NodeProto softmax, NodeProto maskAdd, NodeProto scores,
+            AttentionMask mask, NodeProto context) {
         Optional<Projection> q = projection(graph, input(scores, 0), new long[] { 0, 2, 1, 3 });
         Optional<Projection> k = projection(graph, input(scores, 1), new long[] { 0, 2, 3, 1 });
         Optional<Projection> v = projection(graph, input(context, 1), new long[] { 0, 2, 1, 3 });
-        Optional<NodeProto> merge = onlyReader(graph, context, "Transpose")
-                .filter(t -> Arrays.equals(intsOf(t, "perm").orElse(null), new long[] { 0, 2, 1, 3 }));
-        Optional<NodeProto> flatten = merge.flatMap(t -> onlyReader(graph, t, "Reshape"));
+        Optional<NodeProto> merge = graph.onlyReader(context, "Transpose").filter(t -> hasPerm(t, 0, 2, 1, 3));
+        Optional<NodeProto> flatten = merge.flatMap(t -> graph.onlyReader(t, "Reshape"));
         if (q.isEmpty() || k.isEmpty() || v.isEmpty() || flatten.isEmpty() || !same(q.get(), k.get(), v.get())) {
             return Optional.empty();
         }
-        Optional<long[]> flat = reshapeTarget(graph, flatten.get());
-        if (flat.isEmpty() || flat.get().length != 3 || flat.get()[0] != 0 || (flat.get()[1] != 0 && flat.get()[1] != -1)
-                || flat.get()[2] != q.get().bias().length) {
-            return Optional.empty();
-        }
-        return Optional.of(new Block(softmax, maskAdd, scores, mask, context, q.get(), k.get(), v.get(), merge.get(),
-                flatten.get()));
+        int hidden = q.get().bias().length;
+        return reshapeTarget(graph, flatten.get())
+                .filter(f -> f.length == 3 && f[0] == 0 && (f[1] == 0 || f[1] == -1) && f[2] == hidden)
+                .map(f -> new Block(softmax, maskAdd, scores, mask, context, q.get(), k.get(), v.get(), merge.get(),
+                        flatten.get()));
     }
 
     /** One Attention node (and, before the first, the mask's cast to int32) in place of the matched block. */
@@ -114,17 +107,17 @@ final class AttentionFusion {
         float[] packed = packColumns(b.q().weight(), b.k().weight(), b.v().weight(), hidden);
         graph.add(OnnxGraph.floatInitializer(name + "/qkv_weight", new long[] { rows, 3L * hidden }, packed));
         graph.add(OnnxGraph.floatInitializer(name + "/qkv_bias", new long[] { 3L * hidden },
-                concat(b.q().bias(), b.k().bias(), b.v().bias())));
+                packColumns(b.q().bias(), b.k().bias(), b.v().bias(), hidden)));
         float scale = isContrib(b.scores(), "FusedMatMul") ? floatOf(b.scores(), "alpha").orElse(1f) : 1f;
         NodeProto attention = OnnxGraph.contribNode("Attention", name,
                 List.of(input(b.q().matMul(), 0), name + "/qkv_weight", name + "/qkv_bias", MASK_INT32),
-                b.flatten().getOutput(0), OnnxGraph.intAttribute("num_heads", b.q().heads()[2]),
-                OnnxGraph.floatAttribute("scale", scale), OnnxGraph.floatAttribute("mask_filter_value", b.mask().filter()));
+                b.flatten().getOutput(0), intAttribute("num_heads", b.q().heads()[2]), floatAttribute("scale", scale),
+                floatAttribute("mask_filter_value", b.mask().filter()));
         List<NodeProto> replacement = List.of(attention);
         if (index == 0) {
             // Attention takes the raw [batch, seq] mask as int32; cast it once, before the first block.
             NodeProto cast = OnnxGraph.onnxNode("Cast", MASK_INT32, List.of(b.mask().input()), MASK_INT32,
-                    OnnxGraph.intAttribute("to", TensorProto.DataType.INT32_VALUE));
+                    intAttribute("to", TensorProto.DataType.INT32_VALUE));
             replacement = List.of(cast, attention);
         }
         for (Projection p : List.of(b.q(), b.k(), b.v())) {
@@ -134,63 +127,49 @@ final class AttentionFusion {
         graph.replace(b.flatten(), replacement);
     }
 
-    /** No transposes inside the product: only FusedMatMul's alpha is carried over. */
+    /** MatMul, or FusedMatMul without transposes inside the product: only its alpha is carried over. */
     private static boolean plainProduct(NodeProto scores) {
-        if (is(scores, "MatMul")) {
-            return true;
-        }
-        return List.of("transA", "transB", "transBatchA", "transBatchB").stream()
-                .allMatch(a -> intOf(scores, a).orElse(0L) == 0);
+        return is(scores, "MatMul") || isContrib(scores, "FusedMatMul")
+                && Stream.of("transA", "transB", "transBatchA", "transBatchB")
+                        .allMatch(a -> intOf(scores, a).orElse(0L) == 0);
     }
 
     /** {@code Transpose[perm](Reshape[0,0,N,h](Add(bias, MatMul(x, W))))}, every value read once. */
-    private static Optional<Projection> projection(OnnxGraph graph, String value, long[] perm) {
-        Optional<NodeProto> transpose = graph.producer(value).filter(t -> is(t, "Transpose") && graph.uses(value) == 1)
-                .filter(t -> Arrays.equals(intsOf(t, "perm").orElse(null), perm));
-        Optional<NodeProto> reshape = transpose.flatMap(t -> single(graph, input(t, 0), "Reshape"));
-        Optional<NodeProto> add = reshape.flatMap(r -> single(graph, input(r, 0), "Add"));
-        if (add.isEmpty() || graph.isRemoved(add.get())) {
+    private static Optional<Projection> projection(OnnxGraph graph, String value, long... perm) {
+        Optional<NodeProto> transpose = graph.single(value, "Transpose").filter(t -> hasPerm(t, perm));
+        Optional<NodeProto> reshape = transpose.flatMap(t -> graph.single(input(t, 0), "Reshape"));
+        Optional<NodeProto> add = reshape.flatMap(r -> graph.single(input(r, 0), "Add"))
+                .filter(a -> !graph.isRemoved(a));
+        Optional<long[]> heads = reshape.flatMap(r -> reshapeTarget(graph, r))
+                .filter(h -> h.length == 4 && h[0] == 0 && h[1] == 0);
+        if (add.isEmpty() || heads.isEmpty()) {
             return Optional.empty();
         }
-        Optional<long[]> heads = reshapeTarget(graph, reshape.get());
         for (int i = 0; i < 2; i++) {
-            Optional<NodeProto> matMul = single(graph, input(add.get(), 1 - i), "MatMul");
+            Optional<NodeProto> matMul = graph.single(input(add.get(), 1 - i), "MatMul")
+                    .filter(m -> graph.initializer(input(m, 0)).isEmpty());
             Optional<float[]> bias = graph.initializer(input(add.get(), i)).filter(b -> b.dims().length == 1)
+                    .flatMap(OnnxInitializer::floats).filter(b -> heads.get()[2] * heads.get()[3] == b.length);
+            Optional<float[]> weight = matMul.flatMap(m -> graph.initializer(input(m, 1)))
+                    .filter(w -> bias.isPresent() && w.dims().length == 2 && w.dims()[1] == bias.get().length)
                     .flatMap(OnnxInitializer::floats);
-            Optional<OnnxInitializer> weight = matMul.flatMap(m -> graph.initializer(input(m, 1)))
-                    .filter(w -> w.dims().length == 2);
-            if (matMul.isPresent() && bias.isPresent() && weight.isPresent() && heads.isPresent()
-                    && heads.get().length == 4 && heads.get()[0] == 0 && heads.get()[1] == 0
-                    && heads.get()[2] * heads.get()[3] == bias.get().length
-                    && weight.get().dims()[1] == bias.get().length
-                    && graph.initializer(input(matMul.get(), 0)).isEmpty()) {
-                Optional<float[]> w = weight.get().floats();
-                if (w.isPresent()) {
-                    return Optional.of(new Projection(matMul.get(), add.get(), reshape.get(), transpose.get(), w.get(),
-                            bias.get(), heads.get()));
-                }
+            if (weight.isPresent()) {
+                return Optional.of(new Projection(matMul.get(), add.get(), reshape.get(), transpose.get(),
+                        weight.get(), bias.get(), heads.get()));
             }
         }
         return Optional.empty();
     }
 
+    private static boolean hasPerm(NodeProto transpose, long... perm) {
+        return Arrays.equals(intsOf(transpose, "perm").orElse(null), perm);
+    }
+
     /** Q, K and V read the same input, with the same widths and head split. */
     private static boolean same(Projection q, Projection k, Projection v) {
-        return List.of(k, v).stream().allMatch(p -> input(p.matMul(), 0).equals(input(q.matMul(), 0))
+        return Stream.of(k, v).allMatch(p -> input(p.matMul(), 0).equals(input(q.matMul(), 0))
                 && p.weight().length == q.weight().length && p.bias().length == q.bias().length
                 && Arrays.equals(p.heads(), q.heads()));
-    }
-
-    /** The one node reading {@code node}'s one output, if it is of {@code opType}. */
-    private static Optional<NodeProto> onlyReader(OnnxGraph graph, NodeProto node, String opType) {
-        List<NodeProto> readers = graph.consumers(node.getOutput(0));
-        return node.getOutputCount() == 1 && graph.uses(node.getOutput(0)) == 1 && is(readers.get(0), opType)
-                ? Optional.of(readers.get(0)) : Optional.empty();
-    }
-
-    /** The producer of {@code value}, if it is of {@code opType}, has one output and nothing else reads it. */
-    private static Optional<NodeProto> single(OnnxGraph graph, String value, String opType) {
-        return graph.producer(value).filter(n -> is(n, opType) && graph.uses(value) == 1 && n.getOutputCount() == 1);
     }
 
     private static Optional<long[]> reshapeTarget(OnnxGraph graph, NodeProto reshape) {
@@ -200,22 +179,12 @@ final class AttentionFusion {
         return graph.initializer(input(reshape, 1)).flatMap(OnnxInitializer::int64s);
     }
 
-    /** [rows, hidden] x 3 side by side: row r of the result is q[r] | k[r] | v[r]. */
-    private static float[] packColumns(float[] q, float[] k, float[] v, int hidden) {
-        int rows = q.length / hidden;
-        float[] packed = new float[3 * q.length];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(q, r * hidden, packed, (3 * r) * hidden, hidden);
-            System.arraycopy(k, r * hidden, packed, (3 * r + 1) * hidden, hidden);
-            System.arraycopy(v, r * hidden, packed, (3 * r + 2) * hidden, hidden);
+    /** [rows, width] x 3 side by side: row r of the result is q[r] | k[r] | v[r]. */
+    private static float[] packColumns(float[] q, float[] k, float[] v, int width) {
+        FloatBuffer packed = FloatBuffer.allocate(3 * q.length);
+        for (int row = 0; row < q.length; row += width) {
+            packed.put(q, row, width).put(k, row, width).put(v, row, width);
         }
-        return packed;
-    }
-
-    private static float[] concat(float[] a, float[] b, float[] c) {
-        float[] all = Arrays.copyOf(a, a.length + b.length + c.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        System.arraycopy(c, 0, all, a.length + b.length, c.length);
-        return all;
+        return packed.array();
     }
 }

@@ -5,6 +5,7 @@ import static dev.triage.model.OnnxGraph.intsOf;
 import static dev.triage.model.OnnxGraph.is;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -57,9 +58,7 @@ record AttentionMask(float filter, String input) {
                 if (axes.isEmpty()) {
                     return Optional.empty();
                 }
-                for (int a = axes.get().length - 1; a >= 0; a--) {
-                    inserted.add(0, axes.get()[a]);
-                }
+                inserted.addAll(0, Arrays.stream(axes.get()).boxed().toList());
             } else {
                 return Optional.empty();
             }

@@ -2,6 +2,7 @@ package dev.triage.model;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 
 /**
  * What a file copied out of the application must hold: the CRC-32 its jar entry records (cheap enough to check at
@@ -16,8 +18,6 @@ import java.util.zip.CRC32;
  * checked, then moved into place atomically, so concurrent starts agree.
  */
 public record ExpectedContent(URL resource, long crc) {
-
-    private static final int BUFFER = 1 << 16;
 
     /** The expected content of a classpath resource: its jar entry's CRC-32, or computed where there is none. */
     public static ExpectedContent of(URL resource) throws IOException {
@@ -59,11 +59,8 @@ public record ExpectedContent(URL resource, long crc) {
     }
 
     private static long crc(InputStream in) throws IOException {
-        byte[] buffer = new byte[BUFFER];
-        CRC32 crc = new CRC32();
-        for (int n; (n = in.read(buffer)) > 0;) {
-            crc.update(buffer, 0, n);
-        }
-        return crc.getValue();
+        CheckedInputStream checked = new CheckedInputStream(in, new CRC32());
+        checked.transferTo(OutputStream.nullOutputStream());
+        return checked.getChecksum().getValue();
     }
 }

@@ -22,8 +22,10 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
  * Whether a rewritten graph computes what the original does: both sessions on two real sentences, the second
  * padded so a fused attention must mask it exactly; every float output compared whole. A quantized graph (q8)
  * rounds by the batch's own range, so its bound is ORT's own spread between optimisation levels, measured here.
+ *
+ * @param modelFile the original graph, run again at ORT's BASIC level to measure that spread
  */
-final class FusionCheck {
+record FusionCheck(OrtEnvironment env, Path modelFile, Path tokenizerFile) {
 
     private static final Logger LOG = Logger.getLogger(FusionCheck.class);
     /** Per output: |fused - original| / |original| over the whole tensor; fp32 differs in summation order only. */
@@ -34,26 +36,12 @@ final class FusionCheck {
             "The pitcher threw a curveball and the batter struck out in the ninth inning.",
             "New tires for the motorcycle.");
 
-    private final OrtEnvironment env;
-    private final Path modelFile;
-    private final Path tokenizerFile;
-
-    FusionCheck(OrtEnvironment env, Path modelFile, Path tokenizerFile) {
-        this.env = env;
-        this.modelFile = modelFile;
-        this.tokenizerFile = tokenizerFile;
-    }
-
     /** Ops that quantize activations by the batch's own range. */
     static boolean quantizesDynamically(NodeProto node) {
         return node.getOpType().startsWith("DynamicQuantize") || node.getOpType().equals("MatMulIntegerToFloat");
     }
 
-    /**
-     * What the check found: the largest relative difference of any output and the bound it was held to.
-     *
-     * @param mismatch why the rewrite does not compute what the original does, if it does not
-     */
+    /** The largest relative difference of any output, its bound, and why the rewrite is refused if it is. */
     record Verdict(double worstError, double bound, Optional<String> mismatch) {
         @Override
         public String toString() {
@@ -68,35 +56,31 @@ final class FusionCheck {
             Map<String, float[]> want = floatOutputs(original, inputs);
             Map<String, float[]> have = floatOutputs(rewritten, inputs);
             Map<String, float[]> spread = null;
-            double worst = 0;
-            double worstBound = MAX_RELATIVE_ERROR;
+            Verdict worst = new Verdict(0, MAX_RELATIVE_ERROR, Optional.empty());
             for (Map.Entry<String, float[]> output : want.entrySet()) {
-                float[] got = have.get(output.getKey());
-                if (got == null) {
+                String name = output.getKey();
+                if (!have.containsKey(name)) {
                     return new Verdict(Double.POSITIVE_INFINITY, MAX_RELATIVE_ERROR,
-                            Optional.of("output " + output.getKey() + " missing from the fused graph"));
+                            Optional.of("output " + name + " missing from the fused graph"));
                 }
-                double error = relativeError(output.getValue(), got);
+                double error = relativeError(output.getValue(), have.get(name));
                 double bound = MAX_RELATIVE_ERROR;
                 if (!(error <= bound) && dynamicallyQuantized) {
-                    if (spread == null) {
-                        spread = basicLevelOutputs(inputs);
-                    }
-                    double own = relativeError(output.getValue(), spread.get(output.getKey()));
+                    spread = spread != null ? spread : basicLevelOutputs(inputs);
+                    double own = relativeError(output.getValue(), spread.get(name));
                     bound = Math.max(bound, QUANTIZED_MARGIN * own);
                     LOG.infof("Quantized graph: output %s of the rewrite differs by %.3g, ORT's own BASIC vs ALL "
-                            + "levels by %.3g", output.getKey(), error, own);
+                            + "levels by %.3g", name, error, own);
                 }
                 if (!(error <= bound)) {
                     return new Verdict(error, bound, Optional.of(String.format(
-                            "output %s differs by %.3g (relative), over %.3g", output.getKey(), error, bound)));
+                            "output %s differs by %.3g (relative), over %.3g", name, error, bound)));
                 }
-                if (error >= worst) {
-                    worst = error;
-                    worstBound = bound;
+                if (error >= worst.worstError()) {
+                    worst = new Verdict(error, bound, Optional.empty());
                 }
             }
-            return new Verdict(worst, worstBound, Optional.empty());
+            return worst;
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }

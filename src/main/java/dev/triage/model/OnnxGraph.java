@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -30,10 +30,9 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 
 /**
- * The main graph of an ONNX model (read through the protobuf classes generated from onnx.proto), plus the edits a
- * fusion makes to it: nodes removed or replaced, initializers added. Everything the edits do not touch (other
- * initializers, metadata, fields this onnx.proto does not know) is written back as read. Fusions see the graph as
- * read; each must only remove nodes whose outputs it replaces.
+ * The main graph of an ONNX model plus a fusion's edits (nodes removed or replaced, initializers added); whatever
+ * the edits do not touch is written back as read. Fusions see the graph as read, so each may only remove nodes
+ * whose outputs it replaces.
  */
 final class OnnxGraph {
 
@@ -46,8 +45,7 @@ final class OnnxGraph {
     private final Set<String> graphOutputs = new HashSet<>();
     private final Set<String> graphInputs = new HashSet<>();
     private final Map<String, TensorProto> initializers = new HashMap<>();
-    // By identity: an edit refers to this very node of the graph as read.
-    private final Set<NodeProto> removed = Collections.newSetFromMap(new IdentityHashMap<>());
+    // By identity: an edit refers to this very node of the graph as read; a removed node is replaced by none.
     private final Map<NodeProto, List<NodeProto>> replaced = new IdentityHashMap<>();
     private final List<TensorProto> added = new ArrayList<>();
     private final Map<String, String> metadata = new HashMap<>();
@@ -97,6 +95,18 @@ final class OnnxGraph {
         return consumers(value).size() + (graphOutputs.contains(value) ? 1 : 0);
     }
 
+    /** The producer of {@code value}, if it is of {@code opType}, has one output and nothing else reads it. */
+    Optional<NodeProto> single(String value, String opType) {
+        return producer(value).filter(n -> is(n, opType) && uses(value) == 1 && n.getOutputCount() == 1);
+    }
+
+    /** The one node reading {@code node}'s one output, if it is of {@code opType}. */
+    Optional<NodeProto> onlyReader(NodeProto node, String opType) {
+        List<NodeProto> readers = consumers(node.getOutput(0));
+        return node.getOutputCount() == 1 && readers.size() == 1 && uses(node.getOutput(0)) == 1
+                && is(readers.get(0), opType) ? Optional.of(readers.get(0)) : Optional.empty();
+    }
+
     boolean isGraphInput(String value) {
         return graphInputs.contains(value) && !initializers.containsKey(value);
     }
@@ -106,11 +116,11 @@ final class OnnxGraph {
     }
 
     void remove(NodeProto node) {
-        removed.add(node);
+        replaced.put(node, List.of());
     }
 
     boolean isRemoved(NodeProto node) {
-        return removed.contains(node) || replaced.containsKey(node);
+        return replaced.containsKey(node);
     }
 
     /** Puts {@code replacement} where {@code node} was, keeping the node order topological. */
@@ -124,7 +134,7 @@ final class OnnxGraph {
     }
 
     boolean edited() {
-        return !removed.isEmpty() || !replaced.isEmpty() || !added.isEmpty();
+        return !replaced.isEmpty() || !added.isEmpty();
     }
 
     /** A model metadata entry, written with the graph (what made it, for whoever reads the file later). */
@@ -134,20 +144,14 @@ final class OnnxGraph {
 
     void write(Path target) throws IOException {
         GraphProto.Builder graph = model.getGraph().toBuilder().clearNode();
-        for (NodeProto node : nodes) {
-            List<NodeProto> replacement = replaced.get(node);
-            if (replacement != null) {
-                graph.addAllNode(replacement);
-            } else if (!removed.contains(node)) {
-                graph.addNode(node);
-            }
-        }
+        nodes.forEach(node -> graph.addAllNode(replaced.getOrDefault(node, List.of(node))));
         graph.addAllInitializer(added);
         dropUnread(graph);
         ModelProto.Builder out = model.toBuilder().setGraph(graph);
         boolean importsContribOps = model.getOpsetImportList().stream()
                 .anyMatch(opset -> opset.getDomain().equals(CONTRIB_DOMAIN));
-        if (!replaced.isEmpty() && !importsContribOps) {
+        boolean addsNodes = replaced.values().stream().anyMatch(replacement -> !replacement.isEmpty());
+        if (addsNodes && !importsContribOps) {
             out.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(CONTRIB_DOMAIN).setVersion(1));
         }
         metadata.forEach((key, value) -> out.addMetadataProps(
@@ -200,18 +204,13 @@ final class OnnxGraph {
 
     static NodeProto contribNode(String opType, String name, List<String> inputs, String output,
             AttributeProto... attributes) {
-        return node(opType, name, inputs, output, attributes).setDomain(CONTRIB_DOMAIN).build();
+        return onnxNode(opType, name, inputs, output, attributes).toBuilder().setDomain(CONTRIB_DOMAIN).build();
     }
 
     static NodeProto onnxNode(String opType, String name, List<String> inputs, String output,
             AttributeProto... attributes) {
-        return node(opType, name, inputs, output, attributes).build();
-    }
-
-    private static NodeProto.Builder node(String opType, String name, List<String> inputs, String output,
-            AttributeProto... attributes) {
         return NodeProto.newBuilder().addAllInput(inputs).addOutput(output).setName(name).setOpType(opType)
-                .addAllAttribute(List.of(attributes));
+                .addAllAttribute(List.of(attributes)).build();
     }
 
     static AttributeProto floatAttribute(String name, float value) {
@@ -224,13 +223,9 @@ final class OnnxGraph {
 
     /** A float tensor of the given shape, stored as raw little-endian data. */
     static TensorProto floatInitializer(String name, long[] dims, float[] values) {
-        ByteBuffer raw = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer raw = ByteBuffer.allocate(Float.BYTES * values.length).order(ByteOrder.LITTLE_ENDIAN);
         raw.asFloatBuffer().put(values);
-        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name)
-                .setDataType(TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(raw.array()));
-        for (long d : dims) {
-            tensor.addDims(d);
-        }
-        return tensor.build();
+        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addAllDims(Arrays.stream(dims).boxed().toList()).setRawData(ByteString.copyFrom(raw)).build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.triage.model;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Optional;
@@ -18,52 +19,47 @@ record OnnxInitializer(TensorProto proto) {
         return proto.getDataType();
     }
 
-    long elements() {
-        return Arrays.stream(dims()).reduce(1, (a, b) -> a * b);
-    }
-
     /** The values of a float tensor, or empty if it is not one or is stored externally. */
     Optional<float[]> floats() {
-        if (dataType() != DataType.FLOAT_VALUE || elements() > Integer.MAX_VALUE) {
-            return Optional.empty();
-        }
-        float[] values = new float[(int) elements()];
-        if (proto.hasRawData()) {
-            if (proto.getRawData().size() != 4L * values.length) {
-                return Optional.empty();
+        return length(DataType.FLOAT_VALUE, Float.BYTES, proto.getFloatDataCount()).map(n -> {
+            float[] values = new float[n];
+            if (proto.hasRawData()) {
+                raw().asFloatBuffer().get(values);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    values[i] = proto.getFloatData(i);
+                }
             }
-            proto.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-            return Optional.of(values);
-        }
-        if (proto.getFloatDataCount() != values.length) {
-            return Optional.empty();
-        }
-        for (int i = 0; i < values.length; i++) {
-            values[i] = proto.getFloatData(i);
-        }
-        return Optional.of(values);
+            return values;
+        });
     }
 
     /** The values of an int64 tensor, or empty if it is not one. */
     Optional<long[]> int64s() {
-        if (dataType() != DataType.INT64_VALUE || elements() > Integer.MAX_VALUE) {
-            return Optional.empty();
-        }
-        long[] values = new long[(int) elements()];
-        if (proto.hasRawData()) {
-            if (proto.getRawData().size() != 8L * values.length) {
-                return Optional.empty();
+        return length(DataType.INT64_VALUE, Long.BYTES, proto.getInt64DataCount()).map(n -> {
+            if (!proto.hasRawData()) {
+                return proto.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
             }
-            proto.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(values);
-            return Optional.of(values);
-        }
-        return proto.getInt64DataCount() == values.length
-                ? Optional.of(proto.getInt64DataList().stream().mapToLong(Long::longValue).toArray())
-                : Optional.empty();
+            long[] values = new long[n];
+            raw().asLongBuffer().get(values);
+            return values;
+        });
     }
 
     /** A float scalar (any shape with one element). */
     Optional<Float> scalar() {
         return floats().filter(v -> v.length == 1).map(v -> v[0]);
+    }
+
+    /** The element count, if the tensor is of {@code type} and holds them all inline (raw or in its typed list). */
+    private Optional<Integer> length(int type, int bytes, int listed) {
+        long elements = Arrays.stream(dims()).reduce(1, (a, b) -> a * b);
+        boolean complete = proto.hasRawData() ? proto.getRawData().size() == bytes * elements : listed == elements;
+        return dataType() == type && elements <= Integer.MAX_VALUE && complete
+                ? Optional.of((int) elements) : Optional.empty();
+    }
+
+    private ByteBuffer raw() {
+        return proto.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 }

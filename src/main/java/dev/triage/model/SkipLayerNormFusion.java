@@ -1,5 +1,6 @@
 package dev.triage.model;
 
+import static dev.triage.model.OnnxGraph.floatAttribute;
 import static dev.triage.model.OnnxGraph.floatOf;
 import static dev.triage.model.OnnxGraph.input;
 import static dev.triage.model.OnnxGraph.intOf;
@@ -38,13 +39,9 @@ final class SkipLayerNormFusion {
                 continue;
             }
             List<String> terms = new ArrayList<>(add.get().getInputList());
-            Optional<NodeProto> bias = Optional.empty();
-            for (int i = 0; i < 2 && bias.isEmpty(); i++) {
-                bias = graph.producer(terms.get(i)).filter(b -> isDenseBias(graph, b, norm));
-                if (bias.isPresent()) {
-                    terms.set(i, matMulOf(graph, bias.get()));
-                }
-            }
+            Optional<NodeProto> bias = terms.stream().flatMap(term -> graph.producer(term).stream())
+                    .filter(b -> isDenseBias(graph, b, norm)).findFirst();
+            bias.ifPresent(b -> terms.set(terms.indexOf(b.getOutput(0)), matMulOf(graph, b)));
             // SkipLayerNormalization(input, skip, gamma, beta[, bias]): the sum's terms, LN's scale and bias.
             List<String> inputs = new ArrayList<>(List.of(terms.get(0), terms.get(1), input(norm, 1), input(norm, 2)));
             bias.ifPresent(b -> inputs.add(biasOf(graph, b)));
@@ -52,8 +49,7 @@ final class SkipLayerNormFusion {
             graph.remove(add.get());
             bias.ifPresent(graph::remove);
             graph.replace(norm, List.of(OnnxGraph.contribNode("SkipLayerNormalization",
-                    norm.getName() + "/SkipLayerNorm", inputs, norm.getOutput(0),
-                    OnnxGraph.floatAttribute("epsilon", epsilon))));
+                    norm.getName() + "/SkipLayerNorm", inputs, norm.getOutput(0), floatAttribute("epsilon", epsilon))));
             fused++;
             folded += bias.isPresent() ? 1 : 0;
         }
@@ -78,29 +74,18 @@ final class SkipLayerNormFusion {
                 || graph.isRemoved(add)) {
             return false;
         }
-        long[] gamma = graph.initializer(input(norm, 1)).map(OnnxInitializer::dims).orElse(null);
-        String bias = biasOf(graph, add);
-        String matMul = matMulOf(graph, add);
-        return gamma != null && gamma.length == 1 && bias != null && matMul != null
-                && graph.initializer(bias).filter(b -> b.dataType() == TensorProto.DataType.FLOAT_VALUE)
+        long[] gamma = graph.initializer(input(norm, 1)).map(OnnxInitializer::dims).orElse(new long[0]);
+        return gamma.length == 1 && matMulOf(graph, add) != null
+                && Optional.ofNullable(biasOf(graph, add)).flatMap(graph::initializer)
+                        .filter(b -> b.dataType() == TensorProto.DataType.FLOAT_VALUE)
                         .filter(b -> b.dims().length == 1 && b.dims()[0] == gamma[0]).isPresent();
     }
 
     private static String biasOf(OnnxGraph graph, NodeProto add) {
-        for (String input : add.getInputList()) {
-            if (graph.initializer(input).isPresent()) {
-                return input;
-            }
-        }
-        return null;
+        return add.getInputList().stream().filter(i -> graph.initializer(i).isPresent()).findFirst().orElse(null);
     }
 
     private static String matMulOf(OnnxGraph graph, NodeProto add) {
-        for (String input : add.getInputList()) {
-            if (graph.producer(input).filter(p -> is(p, "MatMul") && graph.uses(input) == 1).isPresent()) {
-                return input;
-            }
-        }
-        return null;
+        return add.getInputList().stream().filter(i -> graph.single(i, "MatMul").isPresent()).findFirst().orElse(null);
     }
 }
