@@ -1,6 +1,5 @@
 package dev.triage.api;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -10,16 +9,13 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.triage.config.TriageConfig;
@@ -57,8 +53,17 @@ public final class ClassifyRequest {
      * A label is a name or an object {"name", "description", "examples"} (few-shot) or {"name", "none": true}
      * (the catch-all); {@code none} and {@code threshold} stay raw so {@link CatchAllLabel} names what is wrong.
      */
-    @JsonDeserialize(using = LabelBinder.class)
-    record Label(String name, String description, List<String> examples, JsonNode none, JsonNode threshold) {
+    record Label(String name, String description, @JsonSetter(contentNulls = Nulls.FAIL) List<String> examples,
+            JsonNode none, JsonNode threshold) {
+
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        Label {
+        }
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static Label named(String name) {
+            return new Label(name, null, null, null, null);
+        }
     }
 
     private ClassifyRequest() {
@@ -192,28 +197,5 @@ public final class ClassifyRequest {
             default -> "must be a string";
         };
         return TriageException.badInput(field, expected + ", not " + kind);
-    }
-
-    static final class LabelBinder extends StdDeserializer<Label> {
-        LabelBinder() {
-            super(Label.class);
-        }
-
-        @Override
-        public Label deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            if (p.currentToken() == JsonToken.VALUE_STRING) {
-                return new Label(p.getText(), null, null, null, null);
-            }
-            if (p.currentToken() != JsonToken.START_OBJECT) {
-                return (Label) ctxt.handleUnexpectedToken(Label.class, p);
-            }
-            LabelObject o = ctxt.readValue(p, LabelObject.class);
-            return new Label(o.name(), o.description(), o.examples(), o.none(), o.threshold());
-        }
-    }
-
-    /** The object form, bound by Jackson itself (so unknown members fail with their path). */
-    record LabelObject(String name, String description,
-            @JsonSetter(contentNulls = Nulls.FAIL) List<String> examples, JsonNode none, JsonNode threshold) {
     }
 }

@@ -79,9 +79,9 @@ final class EmbedInputs {
         } catch (MismatchedInputException e) {
             String field = e.getPath().isEmpty() ? null : e.getPath().getLast().getFieldName();
             throw TriageException.badInput(field, (field == null ? "request body" : "`" + field + "`")
-                    + " has the wrong type: " + ErrorReplies.jsonProblem(e));
+                    + " has the wrong type: " + StrictJson.problem(e));
         } catch (IOException e) {
-            throw TriageException.badInput(null, "request body is not valid JSON: " + ErrorReplies.jsonProblem(e));
+            throw TriageException.badInput(null, "request body is not valid JSON: " + StrictJson.problem(e));
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.triage.api;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -11,7 +10,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.triage.config.TriageConfig;
 import dev.triage.service.TriageException;
@@ -37,8 +35,6 @@ public class RequestGuard {
     static final String FUNCTION = "classify";
     /** Runs after the body handler ({@code RouteConstants.ROUTE_ORDER_BODY_HANDLER}), before Funqy's routes. */
     static final int ORDER = -1;
-
-    private static final ObjectMapper JSON = StrictJson.MAPPER;
 
     /** The ce-type values Funqy routes to the function: the configured trigger and the function's name. */
     private final Set<String> types = Set.of(FUNCTION, ConfigProvider.getConfig()
@@ -66,9 +62,7 @@ public class RequestGuard {
     private void inspect(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         if (request.method() != HttpMethod.POST) {
-            ctx.response().putHeader("Allow", "POST");
-            throw new TriageException(TriageException.Kind.METHOD_NOT_ALLOWED, null, "method " + request.method()
-                    + " is not allowed: POST a JSON body to /" + FUNCTION + ", or a CloudEvent to /", null);
+            throw notAllowed(ctx, "POST", "POST a JSON body to /" + FUNCTION + ", or a CloudEvent to /");
         }
         String contentType = lowerCaseMediaType(request);
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
@@ -147,12 +141,7 @@ public class RequestGuard {
         byte[] bytes = body.getBytes();
         Utf8Check.require(bytes, null, "structured CloudEvent");
         BodyScan.check(bytes, "data", config.limits());
-        JsonNode event;
-        try {
-            event = JSON.readTree(bytes);
-        } catch (IOException e) {
-            throw TriageException.badInput(null, "structured CloudEvent is not valid JSON: " + ErrorReplies.jsonProblem(e));
-        }
+        JsonNode event = StrictJson.readTree(bytes, "structured CloudEvent");
         if (event == null || !event.isObject()) {
             throw TriageException.badInput(null, "structured CloudEvent must be a JSON object, not "
                     + (event == null ? "empty" : JsonKind.of(event)));
@@ -200,6 +189,13 @@ public class RequestGuard {
             throw TriageException.badInput(field, "unknown CloudEvent type '" + value + "': this function handles "
                     + types.stream().filter(t -> !t.equals(FUNCTION)).findFirst().orElse(FUNCTION));
         }
+    }
+
+    /** A 405 naming the method and what to do instead; {@code allow} goes to the Allow header. */
+    static TriageException notAllowed(RoutingContext ctx, String allow, String usage) {
+        ctx.response().putHeader("Allow", allow);
+        return new TriageException(TriageException.Kind.METHOD_NOT_ALLOWED, null, "method " + ctx.request().method()
+                + " is not allowed: " + usage, null);
     }
 
     private static TriageException unsupported(String message) {
