@@ -82,7 +82,8 @@ public class BodyAdmission {
 
     private static long declared(String contentLength, long maxBody) {
         try {
-            return contentLength == null ? maxBody : Math.min(maxBody, Math.max(0, Long.parseLong(contentLength.trim())));
+            return contentLength == null ? maxBody
+                    : Math.min(maxBody, Math.max(0, Long.parseLong(contentLength.trim())));
         } catch (NumberFormatException e) {
             return maxBody;
         }

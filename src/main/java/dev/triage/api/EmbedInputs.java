@@ -53,7 +53,8 @@ final class EmbedInputs {
         for (int i = 0; i < input.size(); i++) {
             JsonNode item = input.get(i);
             if (!item.isTextual()) {
-                throw TriageException.badInput(field + "[" + i + "]", "`" + field + "[" + i + "]` must be a string, not "
+                String at = field + "[" + i + "]";
+                throw TriageException.badInput(at, "`" + at + "` must be a string, not "
                         + JsonKind.of(item) + (item.isNumber() || item.isArray()
                                 ? " (token-id input is not supported: send text)" : ""));
             }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -50,7 +51,7 @@ public class OpenApiDocument {
         boolean json = wantsJson(ctx);
         Served document = document();
         ctx.response().putHeader("Content-Type", (json ? "application/json" : "application/yaml") + ";charset=UTF-8")
-                .end(io.vertx.core.buffer.Buffer.buffer(json ? document.json() : document.yaml()));
+                .end(Buffer.buffer(json ? document.json() : document.yaml()));
     }
 
     /** As SmallRye's handler decided: the path's extension, then ?format, then Accept. */
@@ -68,13 +69,9 @@ public class OpenApiDocument {
     }
 
     private synchronized Served document() {
-        if (served == null) {
-            served = read();
+        if (served != null) {
+            return served;
         }
-        return served;
-    }
-
-    private Served read() {
         ObjectMapper yaml = new ObjectMapper(YAMLFactory.builder().enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                 .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build());
         try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(RESOURCE)) {
@@ -83,8 +80,9 @@ public class OpenApiDocument {
             }
             ObjectNode doc = (ObjectNode) yaml.readTree(in);
             ((ObjectNode) doc.path("info")).put("version", version);
-            return new Served(yaml.writeValueAsBytes(doc), new ObjectMapper().writerWithDefaultPrettyPrinter()
+            served = new Served(yaml.writeValueAsBytes(doc), new ObjectMapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(doc));
+            return served;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
