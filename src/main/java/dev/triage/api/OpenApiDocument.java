@@ -21,7 +21,7 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Serves META-INF/openapi.yaml (maintained with the code, api/OpenApiDriftTest) at /q/openapi as YAML, or JSON
  * for {@code ?format=json}, {@code Accept: application/json} or /q/openapi.json, with info.version set to the
- * application's version. Read and converted at the first request: SmallRye's extension built it at every start.
+ * application's version. Read and converted at the first request, not at start.
  */
 public class OpenApiDocument {
 
@@ -54,7 +54,7 @@ public class OpenApiDocument {
                 .end(Buffer.buffer(json ? document.json() : document.yaml()));
     }
 
-    /** As SmallRye's handler decided: the path's extension, then ?format, then Accept. */
+    /** The path's extension, then ?format, then Accept (as SmallRye OpenAPI decides). */
     private static boolean wantsJson(RoutingContext ctx) {
         String path = ctx.normalizedPath();
         if (path.endsWith(".json") || path.endsWith(".yaml") || path.endsWith(".yml")) {
