@@ -14,8 +14,7 @@ import dev.triage.service.TriageException;
 /**
  * Item counts checked while the body streams through a parser, before any tree is built: a request over a limit
  * is refused at the first item past it, and a body of millions of tiny values never becomes millions of nodes.
- * Classify requests and, through {@link EmbedInputs}, embedding requests.
- * Malformed JSON is left to the binder, which names the problem as before.
+ * Malformed JSON is left to the binder, which names the problem.
  */
 final class BodyScan {
 

@@ -1,25 +1,22 @@
 package dev.triage.api;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.triage.config.TriageConfig;
@@ -54,11 +51,48 @@ public final class ClassifyRequest {
     }
 
     /**
-     * A label is a name or an object {"name", "description", "examples"} (few-shot) or {"name", "none": true}
-     * (the catch-all); {@code none} and {@code threshold} stay raw so {@link CatchAllLabel} names what is wrong.
+     * A label is a name or an object {"name", "description", "examples"} (few-shot) or {"name", "none": true,
+     * "threshold": 0.4}: the catch-all, which wins when none of the others matches (the threshold is what
+     * {@code triage calibrate} prints). {@code none} and {@code threshold} stay raw so {@link #spec} names what is
+     * wrong; what a catch-all may be (one at most, no description) is checked in {@link RequestRules}.
      */
-    @JsonDeserialize(using = LabelBinder.class)
-    record Label(String name, String description, List<String> examples, JsonNode none, JsonNode threshold) {
+    record Label(String name, String description, @JsonSetter(contentNulls = Nulls.FAIL) List<String> examples,
+            JsonNode none, JsonNode threshold) {
+
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        Label {
+        }
+
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static Label named(String name) {
+            return new Label(name, null, null, null, null);
+        }
+
+        /** @param field the label's position, e.g. {@code labels[2]}, for error messages */
+        LabelSpec spec(String field, List<String> checkedExamples) {
+            LabelSpec plain = new LabelSpec(name, Optional.ofNullable(description), checkedExamples);
+            if (none == null && threshold == null) {
+                return plain;
+            }
+            if (none == null || !none.isBoolean()) {
+                throw TriageException.badInput(field + ".none", none == null
+                        ? "'threshold' is only for the catch-all label; add \"none\": true"
+                        : "must be true or false, not " + JsonKind.of(none));
+            }
+            if (!none.booleanValue()) {
+                if (threshold != null) {
+                    throw TriageException.badInput(field + ".threshold",
+                            "is only for the catch-all label (\"none\": true)");
+                }
+                return plain;
+            }
+            if (threshold != null && !threshold.isNull() && !threshold.isNumber()) {
+                throw TriageException.badInput(field + ".threshold", "must be a number, not " + JsonKind.of(threshold));
+            }
+            OptionalDouble cut = threshold == null || threshold.isNull() ? OptionalDouble.empty()
+                    : OptionalDouble.of(threshold.doubleValue());
+            return new LabelSpec(name, plain.description(), checkedExamples, true, cut);
+        }
     }
 
     private ClassifyRequest() {
@@ -67,7 +101,8 @@ public final class ClassifyRequest {
     /** Binds and validates; every problem is a 400 naming the field. */
     public static ClassificationRequest from(JsonNode body, TriageConfig.Limits limits) {
         if (body == null || body.isNull() || body.isMissingNode()) {
-            throw TriageException.badInput(null, "request body is empty: expected {\"texts\": [...], \"labels\": [...]}");
+            throw TriageException.badInput(null,
+                    "request body is empty: expected {\"texts\": [...], \"labels\": [...]}");
         }
         if (!body.isObject()) {
             throw TriageException.badInput(null, "request body must be a JSON object, not " + JsonKind.of(body));
@@ -118,7 +153,8 @@ public final class ClassifyRequest {
             }
             String before = given.put(name, key);
             if (before != null) {
-                throw TriageException.badInput(key, "'" + before + "' and '" + key + "' are the same field; give it once");
+                throw TriageException.badInput(key,
+                        "'" + before + "' and '" + key + "' are the same field; give it once");
             }
         }
     }
@@ -141,9 +177,7 @@ public final class ClassifyRequest {
             }
             List<String> examples = label.examples() == null ? List.of()
                     : strings(field + ".examples", label.examples(), limits.maxExamples(), Integer.MAX_VALUE, true);
-            LabelSpec spec = new LabelSpec(names.get(i), Optional.ofNullable(label.description()), examples);
-            specs.add(label.none() != null || label.threshold() != null
-                    ? CatchAllLabel.bind(label.none(), label.threshold(), field, spec) : spec);
+            specs.add(label.spec(field, examples));
         }
         return specs;
     }
@@ -164,7 +198,8 @@ public final class ClassifyRequest {
         return switch (value == null ? "truncate" : value) {
             case "truncate" -> LongText.TRUNCATE;
             case "chunk" -> LongText.CHUNK;
-            default -> throw TriageException.badInput("longText", "must be \"truncate\" or \"chunk\", not '" + value + "'");
+            default -> throw TriageException.badInput("longText",
+                    "must be \"truncate\" or \"chunk\", not '" + value + "'");
         };
     }
 
@@ -192,28 +227,5 @@ public final class ClassifyRequest {
             default -> "must be a string";
         };
         return TriageException.badInput(field, expected + ", not " + kind);
-    }
-
-    static final class LabelBinder extends StdDeserializer<Label> {
-        LabelBinder() {
-            super(Label.class);
-        }
-
-        @Override
-        public Label deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            if (p.currentToken() == JsonToken.VALUE_STRING) {
-                return new Label(p.getText(), null, null, null, null);
-            }
-            if (p.currentToken() != JsonToken.START_OBJECT) {
-                return (Label) ctxt.handleUnexpectedToken(Label.class, p);
-            }
-            LabelObject o = ctxt.readValue(p, LabelObject.class);
-            return new Label(o.name(), o.description(), o.examples(), o.none(), o.threshold());
-        }
-    }
-
-    /** The object form, bound by Jackson itself (so unknown members fail with their path). */
-    record LabelObject(String name, String description,
-            @JsonSetter(contentNulls = Nulls.FAIL) List<String> examples, JsonNode none, JsonNode threshold) {
     }
 }

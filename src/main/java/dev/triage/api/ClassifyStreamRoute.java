@@ -1,6 +1,6 @@
 package dev.triage.api;
 
-import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -8,8 +8,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import org.jboss.logging.Logger;
 
@@ -65,22 +63,15 @@ public class ClassifyStreamRoute {
 
     /** Whether the Accept header lists NDJSON (its q-values are not weighed: asking for it at all is enough). */
     static boolean accepts(String accept) {
-        if (accept == null) {
-            return false;
-        }
-        for (String range : accept.split(",")) {
-            if (RequestGuard.mediaType(range).equals(NDJSON)) {
-                return true;
-            }
-        }
-        return false;
+        return accept != null && Arrays.stream(accept.split(",")).map(RequestGuard::mediaType).anyMatch(NDJSON::equals);
     }
 
     private void stream(RoutingContext ctx, byte[] body) {
         HttpServerResponse response = ctx.response();
         try {
             CancelOnDisconnect.run(response, () -> {
-                ClassificationRequest request = ClassifyRequest.from(parse(body), config.limits());
+                ClassificationRequest request = ClassifyRequest.from(StrictJson.readTree(body, "request body"),
+                        config.limits());
                 return trace.classify(request.texts().size(), request.labels().size(), () -> {
                     try {
                         service.classifyStreaming(request, results -> write(response, results));
@@ -98,14 +89,6 @@ public class ClassifyStreamRoute {
             response.end();
         } catch (RuntimeException e) {
             fail(ctx, e);
-        }
-    }
-
-    private static JsonNode parse(byte[] body) {
-        try {
-            return StrictJson.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw TriageException.badInput(null, "request body is not valid JSON: " + ErrorReplies.jsonProblem(e));
         }
     }
 

@@ -53,7 +53,8 @@ final class EmbedInputs {
         for (int i = 0; i < input.size(); i++) {
             JsonNode item = input.get(i);
             if (!item.isTextual()) {
-                throw TriageException.badInput(field + "[" + i + "]", "`" + field + "[" + i + "]` must be a string, not "
+                String at = field + "[" + i + "]";
+                throw TriageException.badInput(at, "`" + at + "` must be a string, not "
                         + JsonKind.of(item) + (item.isNumber() || item.isArray()
                                 ? " (token-id input is not supported: send text)" : ""));
             }
@@ -79,9 +80,9 @@ final class EmbedInputs {
         } catch (MismatchedInputException e) {
             String field = e.getPath().isEmpty() ? null : e.getPath().getLast().getFieldName();
             throw TriageException.badInput(field, (field == null ? "request body" : "`" + field + "`")
-                    + " has the wrong type: " + ErrorReplies.jsonProblem(e));
+                    + " has the wrong type: " + StrictJson.problem(e));
         } catch (IOException e) {
-            throw TriageException.badInput(null, "request body is not valid JSON: " + ErrorReplies.jsonProblem(e));
+            throw TriageException.badInput(null, "request body is not valid JSON: " + StrictJson.problem(e));
         }
     }
 }

@@ -9,6 +9,9 @@ import java.util.List;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.triage.config.TriageConfig;
 import dev.triage.service.EmbeddingService;
 import dev.triage.service.EmbeddingService.EmbedCommand;
@@ -26,6 +29,30 @@ public class EmbeddingRoutes {
     static final String OPENAI_PATH = "/v1/embeddings";
     /** The served model and limits, as TEI's /info describes its model. */
     static final String INFO_PATH = "/info";
+
+    /**
+     * HF Text Embeddings Inference's {@code POST /embed} body. Unlike TEI (whose default is the server's
+     * --auto-truncate, off), {@code truncate} defaults to true here; vectors are always unit length.
+     */
+    record TeiEmbedRequest(JsonNode inputs, Boolean normalize, Boolean truncate,
+            @JsonProperty("truncation_direction") String truncationDirection,
+            @JsonProperty("prompt_name") String promptName, Integer dimensions) {
+    }
+
+    /** OpenAI's body; {@code model} is required (as OpenAI's is) but the served one answers. */
+    record OpenAiEmbeddingRequest(JsonNode input, String model,
+            @JsonProperty("encoding_format") String encodingFormat, Integer dimensions, String user) {
+    }
+
+    /** OpenAI's embedding list; {@code embedding} is a float array, or base64 of little-endian float32s. */
+    record OpenAiEmbeddingResponse(String object, List<Item> data, String model, Usage usage) {
+
+        record Item(String object, int index, Object embedding) {
+        }
+
+        record Usage(@JsonProperty("prompt_tokens") int promptTokens, @JsonProperty("total_tokens") int totalTokens) {
+        }
+    }
 
     @Inject
     EmbeddingService service;
@@ -60,7 +87,7 @@ public class EmbeddingRoutes {
         }
         Embeddings embeddings = service.embed(new EmbedCommand(EmbedInputs.texts(request.inputs(), "inputs"),
                 "inputs", !Boolean.FALSE.equals(request.truncate())));
-        return dimensions(embeddings.vectors(), request.dimensions(), "dimensions");
+        return dimensions(embeddings.vectors(), request.dimensions());
     }
 
     /** OpenAI: an embedding list with usage; base64 is the little-endian float32 bytes, as OpenAI sends them. */
@@ -77,7 +104,7 @@ public class EmbeddingRoutes {
         }
         Embeddings embeddings = service.embed(new EmbedCommand(EmbedInputs.texts(request.input(), "input"),
                 "input", true));
-        List<float[]> vectors = dimensions(embeddings.vectors(), request.dimensions(), "dimensions");
+        List<float[]> vectors = dimensions(embeddings.vectors(), request.dimensions());
         List<OpenAiEmbeddingResponse.Item> data = new ArrayList<>(vectors.size());
         for (int i = 0; i < vectors.size(); i++) {
             data.add(new OpenAiEmbeddingResponse.Item("embedding", i,
@@ -91,10 +118,10 @@ public class EmbeddingRoutes {
      * These models were not trained Matryoshka-style: a prefix of their vector is not a good embedding, so only
      * their full width is accepted rather than silently worse vectors.
      */
-    private static List<float[]> dimensions(List<float[]> vectors, Integer dimensions, String field) {
+    private static List<float[]> dimensions(List<float[]> vectors, Integer dimensions) {
         int width = vectors.getFirst().length;
         if (dimensions != null && dimensions != width) {
-            throw TriageException.badInput(field, "`" + field + "` must be " + width + " (the model's width) or "
+            throw TriageException.badInput("dimensions", "`dimensions` must be " + width + " (the model's width) or "
                     + "absent: this model was not trained to be cut to fewer dimensions");
         }
         return vectors;

@@ -12,14 +12,11 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.triage.service.TriageException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -30,8 +27,6 @@ import io.vertx.ext.web.RoutingContext;
 public class ErrorReplies {
 
     private static final Logger LOG = Logger.getLogger(ErrorReplies.class);
-    private static final ObjectMapper JSON = StrictJson.MAPPER;
-    private static final int MAX_PROBLEM_CHARS = 300;
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).failureHandler(ErrorReplies::reply);
@@ -54,7 +49,7 @@ public class ErrorReplies {
             // Funqy reading a binary-mode CloudEvent's data (plain bodies fail with a bare 400, below).
             boolean event = ctx.request().headers().contains("ce-id");
             failure = TriageException.badInput(event ? "data" : null,
-                    (event ? "CloudEvent data" : "request body") + " is not valid JSON: " + jsonProblem(json));
+                    (event ? "CloudEvent data" : "request body") + " is not valid JSON: " + StrictJson.problem(json));
         }
         if (failure != null) {
             ErrorShape.TRIAGE.reply(ctx, failure);
@@ -67,7 +62,7 @@ public class ErrorReplies {
             status = 415; // Funqy's answer to a media type it cannot read; 406 is about the reply's type
             body.put("field", "Content-Type");
         }
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.encode(body));
+        ErrorShape.send(ctx.response(), status, body);
     }
 
     /** Failures that mean the connection is gone, as Vert.x and Netty report them. */
@@ -134,23 +129,10 @@ public class ErrorReplies {
             return "the body is empty";
         }
         try {
-            JSON.readTree(body.getBytes());
+            StrictJson.MAPPER.readTree(body.getBytes());
             return "Funqy could not read it"; // not reached: Funqy and this mapper read JSON alike
         } catch (IOException e) {
-            return jsonProblem(e);
+            return StrictJson.problem(e);
         }
-    }
-
-    /** Jackson's own message and where, without its "[Source: ...]" suffix; cut short (it may quote the input). */
-    static String jsonProblem(IOException e) {
-        String problem;
-        if (e instanceof JsonProcessingException json) {
-            JsonLocation at = json.getLocation();
-            problem = json.getOriginalMessage().replaceAll("\\[Source: [^;\\]]*; ", "[").strip()
-                    + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
-        } else {
-            problem = String.valueOf(e.getMessage());
-        }
-        return problem.length() > MAX_PROBLEM_CHARS ? problem.substring(0, MAX_PROBLEM_CHARS) + "..." : problem;
     }
 }

@@ -6,6 +6,8 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 import dev.triage.service.TriageException;
+import dev.triage.service.TriageException.Kind;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
 
@@ -16,12 +18,7 @@ import io.vertx.ext.web.RoutingContext;
 enum ErrorShape {
 
     /** Triage's own {@code {"error", "field"}} (HF's Inference API answers {@code {"error"}} too). */
-    TRIAGE {
-        @Override
-        int status(TriageException.Kind kind) {
-            return ErrorReplies.status(kind);
-        }
-
+    TRIAGE(Map.of()) {
         @Override
         Object body(TriageException e, int status) {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -31,17 +28,7 @@ enum ErrorShape {
         }
     },
 
-    TEI {
-        @Override
-        int status(TriageException.Kind kind) {
-            return switch (kind) {
-                case TOO_LARGE -> 413;
-                case OVERLOADED -> 429;
-                case WRONG_MODEL, MODEL_FAILURE -> 424;
-                default -> ErrorReplies.status(kind);
-            };
-        }
-
+    TEI(Map.of(Kind.OVERLOADED, 429, Kind.WRONG_MODEL, 424, Kind.MODEL_FAILURE, 424)) {
         @Override
         Object body(TriageException e, int status) {
             String type = switch (e.kind()) {
@@ -54,15 +41,7 @@ enum ErrorShape {
         }
     },
 
-    OPENAI {
-        @Override
-        int status(TriageException.Kind kind) {
-            return switch (kind) {
-                case TOO_LARGE, WRONG_MODEL -> 400;
-                default -> ErrorReplies.status(kind);
-            };
-        }
-
+    OPENAI(Map.of(Kind.TOO_LARGE, 400, Kind.WRONG_MODEL, 400)) {
         @Override
         Object body(TriageException e, int status) {
             Map<String, Object> error = new LinkedHashMap<>();
@@ -84,7 +63,16 @@ enum ErrorShape {
 
     private static final Logger LOG = Logger.getLogger(ErrorShape.class);
 
-    abstract int status(TriageException.Kind kind);
+    /** Where this shape's clients expect another status than {@link ErrorReplies#status}. */
+    private final Map<Kind, Integer> statuses;
+
+    ErrorShape(Map<Kind, Integer> statuses) {
+        this.statuses = statuses;
+    }
+
+    int status(Kind kind) {
+        return statuses.getOrDefault(kind, ErrorReplies.status(kind));
+    }
 
     abstract Object body(TriageException e, int status);
 
@@ -94,11 +82,15 @@ enum ErrorShape {
             error = triage;
         } else {
             LOG.error("request failed", failure);
-            error = new TriageException(TriageException.Kind.MODEL_FAILURE, null, "internal error: " + failure, null);
+            error = new TriageException(Kind.MODEL_FAILURE, null, "internal error: " + failure, null);
         }
         int status = status(error.kind());
         error.retryAfterSeconds().ifPresent(s -> ctx.response().putHeader("Retry-After", Integer.toString(s)));
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(Json.encode(body(error, status)));
+        send(ctx.response(), status, body(error, status));
+    }
+
+    /** Ends the response with {@code body} as JSON. */
+    static void send(HttpServerResponse response, int status, Object body) {
+        response.setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.encode(body));
     }
 }

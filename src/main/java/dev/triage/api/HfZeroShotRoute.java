@@ -7,7 +7,9 @@ import java.util.Optional;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.triage.config.TriageConfig;
 import dev.triage.scoring.Classification;
@@ -27,6 +29,15 @@ public class HfZeroShotRoute {
     static final String PATH = "/zero-shot";
     /** JSON values besides the texts: the labels and a few options. */
     private static final int OPTION_VALUES = 16;
+
+    /** HF Inference API's zero-shot body: {@code inputs} a string or a list, the labels under {@code parameters}. */
+    record HfZeroShotRequest(JsonNode inputs, Parameters parameters) {
+
+        record Parameters(@JsonProperty("candidate_labels") List<String> candidateLabels,
+                @JsonProperty("multi_label") Boolean multiLabel,
+                @JsonProperty("hypothesis_template") String hypothesisTemplate) {
+        }
+    }
 
     /** HF's answer per text: labels ranked by score. */
     @JsonPropertyOrder({ "sequence", "labels", "scores" })

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,7 +21,7 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Serves META-INF/openapi.yaml (maintained with the code, api/OpenApiDriftTest) at /q/openapi as YAML, or JSON
  * for {@code ?format=json}, {@code Accept: application/json} or /q/openapi.json, with info.version set to the
- * application's version. Read and converted at the first request: SmallRye's extension built it at every start.
+ * application's version. Read and converted at the first request, not at start.
  */
 public class OpenApiDocument {
 
@@ -50,10 +51,10 @@ public class OpenApiDocument {
         boolean json = wantsJson(ctx);
         Served document = document();
         ctx.response().putHeader("Content-Type", (json ? "application/json" : "application/yaml") + ";charset=UTF-8")
-                .end(io.vertx.core.buffer.Buffer.buffer(json ? document.json() : document.yaml()));
+                .end(Buffer.buffer(json ? document.json() : document.yaml()));
     }
 
-    /** As SmallRye's handler decided: the path's extension, then ?format, then Accept. */
+    /** The path's extension, then ?format, then Accept (as SmallRye OpenAPI decides). */
     private static boolean wantsJson(RoutingContext ctx) {
         String path = ctx.normalizedPath();
         if (path.endsWith(".json") || path.endsWith(".yaml") || path.endsWith(".yml")) {
@@ -68,13 +69,9 @@ public class OpenApiDocument {
     }
 
     private synchronized Served document() {
-        if (served == null) {
-            served = read();
+        if (served != null) {
+            return served;
         }
-        return served;
-    }
-
-    private Served read() {
         ObjectMapper yaml = new ObjectMapper(YAMLFactory.builder().enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                 .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build());
         try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(RESOURCE)) {
@@ -83,8 +80,9 @@ public class OpenApiDocument {
             }
             ObjectNode doc = (ObjectNode) yaml.readTree(in);
             ((ObjectNode) doc.path("info")).put("version", version);
-            return new Served(yaml.writeValueAsBytes(doc), new ObjectMapper().writerWithDefaultPrettyPrinter()
+            served = new Served(yaml.writeValueAsBytes(doc), new ObjectMapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(doc));
+            return served;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

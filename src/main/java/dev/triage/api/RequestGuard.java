@@ -1,6 +1,5 @@
 package dev.triage.api;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -11,11 +10,9 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.triage.config.TriageConfig;
 import dev.triage.service.TriageException;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -37,8 +34,6 @@ public class RequestGuard {
     static final String FUNCTION = "classify";
     /** Runs after the body handler ({@code RouteConstants.ROUTE_ORDER_BODY_HANDLER}), before Funqy's routes. */
     static final int ORDER = -1;
-
-    private static final ObjectMapper JSON = StrictJson.MAPPER;
 
     /** The ce-type values Funqy routes to the function: the configured trigger and the function's name. */
     private final Set<String> types = Set.of(FUNCTION, ConfigProvider.getConfig()
@@ -66,13 +61,10 @@ public class RequestGuard {
     private void inspect(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         if (request.method() != HttpMethod.POST) {
-            ctx.response().putHeader("Allow", "POST");
-            throw new TriageException(TriageException.Kind.METHOD_NOT_ALLOWED, null, "method " + request.method()
-                    + " is not allowed: POST a JSON body to /" + FUNCTION + ", or a CloudEvent to /", null);
+            throw notAllowed(ctx, "POST", "POST a JSON body to /" + FUNCTION + ", or a CloudEvent to /");
         }
         String contentType = lowerCaseMediaType(request);
-        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-        boolean empty = body == null || body.length() == 0;
+        byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
         if (contentType.equals("application/cloudevents-batch+json")) {
             throw unsupported("batched CloudEvents (application/cloudevents-batch+json) are not supported: send one "
                     + "event per request");
@@ -83,36 +75,33 @@ public class RequestGuard {
             // ce-* headers are dropped.
             request.headers().names().stream().filter(RequestGuard::isCeHeader).toList()
                     .forEach(request.headers()::remove);
-            structured(body, empty);
-            return;
-        }
-        boolean binary = request.headers().names().stream().anyMatch(RequestGuard::isCeHeader);
-        if (binary) {
-            binaryMode(request, contentType, empty);
-            byte[] data = body.getBytes();
-            Utf8Check.require(data, "data", "CloudEvent data");
-            BodyScan.check(data, "", config.limits());
-            return;
-        }
-        if (!contentType.equals("application/json")) {
+            structured(body);
+        } else if (request.headers().names().stream().anyMatch(RequestGuard::isCeHeader)) {
+            binaryMode(request, contentType, body.length == 0);
+            readable(body, "data", "CloudEvent data", "");
+        } else if (!contentType.equals("application/json")) {
             throw unsupported((contentType.isEmpty() ? "no Content-Type" : "unsupported Content-Type '"
                     + request.getHeader("Content-Type") + "'")
                     + ": use application/json (or a CloudEvent: application/cloudevents+json, or ce-* headers)");
-        }
-        if (empty) {
+        } else if (body.length == 0) {
             throw TriageException.badInput(null,
                     "request body is empty: expected {\"texts\": [...], \"labels\": [...]}");
+        } else {
+            readable(body, null, "request body", "");
         }
-        byte[] bytes = body.getBytes();
-        Utf8Check.require(bytes, null, "request body");
-        BodyScan.check(bytes, "", config.limits());
+    }
+
+    /** Well-formed UTF-8, and within the item limits (counted before any tree is built). */
+    private void readable(byte[] body, String field, String what, String root) {
+        Utf8Check.require(body, field, what);
+        BodyScan.check(body, root, config.limits());
     }
 
     /** Media types are case-insensitive (RFC 9110); Funqy compares them case-sensitively, so it gets them lower. */
     private static String lowerCaseMediaType(HttpServerRequest request) {
-        String contentType = mediaType(request.getHeader("Content-Type"));
-        if (contentType.startsWith("application/") && !request.getHeader("Content-Type").startsWith(contentType)) {
-            String header = request.getHeader("Content-Type");
+        String header = request.getHeader("Content-Type");
+        String contentType = mediaType(header);
+        if (contentType.startsWith("application/") && !header.startsWith(contentType)) {
             int semicolon = header.indexOf(';');
             request.headers().set("Content-Type", contentType + (semicolon < 0 ? "" : header.substring(semicolon)));
         }
@@ -139,20 +128,13 @@ public class RequestGuard {
         }
     }
 
-    private void structured(Buffer body, boolean empty) {
-        if (empty) {
+    private void structured(byte[] body) {
+        if (body.length == 0) {
             throw TriageException.badInput(null, "structured CloudEvent is empty: expected a JSON object with "
                     + "specversion, id, source, type and data");
         }
-        byte[] bytes = body.getBytes();
-        Utf8Check.require(bytes, null, "structured CloudEvent");
-        BodyScan.check(bytes, "data", config.limits());
-        JsonNode event;
-        try {
-            event = JSON.readTree(bytes);
-        } catch (IOException e) {
-            throw TriageException.badInput(null, "structured CloudEvent is not valid JSON: " + ErrorReplies.jsonProblem(e));
-        }
+        readable(body, null, "structured CloudEvent", "data");
+        JsonNode event = StrictJson.readTree(body, "structured CloudEvent");
         if (event == null || !event.isObject()) {
             throw TriageException.badInput(null, "structured CloudEvent must be a JSON object, not "
                     + (event == null ? "empty" : JsonKind.of(event)));
@@ -174,7 +156,8 @@ public class RequestGuard {
         // Absent means application/json (JSON event format 3.1.1); an explicit null is not something Funqy reads.
         if (dataContentType != null && (!dataContentType.isTextual()
                 || !mediaType(dataContentType.asText()).equals("application/json"))) {
-            throw TriageException.unsupportedMediaType("datacontenttype", "CloudEvent data must be application/json, not "
+            throw TriageException.unsupportedMediaType("datacontenttype",
+                    "CloudEvent data must be application/json, not "
                     + (dataContentType.isTextual() ? "'" + dataContentType.asText() + "'"
                             : JsonKind.of(dataContentType)));
         }
@@ -200,6 +183,13 @@ public class RequestGuard {
             throw TriageException.badInput(field, "unknown CloudEvent type '" + value + "': this function handles "
                     + types.stream().filter(t -> !t.equals(FUNCTION)).findFirst().orElse(FUNCTION));
         }
+    }
+
+    /** A 405 naming the method and what to do instead; {@code allow} goes to the Allow header. */
+    static TriageException notAllowed(RoutingContext ctx, String allow, String usage) {
+        ctx.response().putHeader("Allow", allow);
+        return new TriageException(TriageException.Kind.METHOD_NOT_ALLOWED, null, "method " + ctx.request().method()
+                + " is not allowed: " + usage, null);
     }
 
     private static TriageException unsupported(String message) {

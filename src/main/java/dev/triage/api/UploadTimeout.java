@@ -12,7 +12,6 @@ import org.jboss.logging.Logger;
 import dev.triage.config.TriageConfig;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 
 /**
@@ -50,9 +49,8 @@ public class UploadTimeout {
                             if (http1) {
                                 ctx.response().putHeader("Connection", "close");
                             }
-                            ctx.response().setStatusCode(408).putHeader("Content-Type", "application/json")
-                                    .end(Json.encode(Map.of("error",
-                                            "request body not received within " + bodyTimeout.toSeconds() + " s")));
+                            ErrorShape.send(ctx.response(), 408, Map.of("error",
+                                    "request body not received within " + bodyTimeout.toSeconds() + " s"));
                         }
                         if (http1) {
                             request.connection().close(); // an HTTP/2 connection carries other streams

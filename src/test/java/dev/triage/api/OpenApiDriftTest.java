@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.triage.TestSupport;
+import dev.triage.api.EmbeddingRoutes.OpenAiEmbeddingRequest;
+import dev.triage.api.EmbeddingRoutes.OpenAiEmbeddingResponse;
+import dev.triage.api.EmbeddingRoutes.TeiEmbedRequest;
+import dev.triage.api.HfZeroShotRoute.HfZeroShotRequest;
 import dev.triage.service.ClassifyResponse;
 import dev.triage.service.ServingInfo;
 import dev.triage.service.TriageException.Kind;
