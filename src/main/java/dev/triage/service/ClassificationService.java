@@ -1,8 +1,10 @@
 package dev.triage.service;
 
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -101,16 +103,10 @@ public class ClassificationService {
         ClassifyCommand whole = command(request, stack);
         int chunkSize = STREAM_CHUNK_PER_WORKER * stack.pool().size();
         List<String> texts = request.texts();
-        int[] next = { 0 };
+        Iterator<List<String>> chunks = IntStream.iterate(0, from -> from < texts.size(), from -> from + chunkSize)
+                .mapToObj(from -> texts.subList(from, Math.min(texts.size(), from + chunkSize))).iterator();
         try (Admission.Ticket ticket = admit(stack, whole)) {
-            classifyInOrder(request, stack, () -> {
-                if (next[0] >= texts.size()) {
-                    return null;
-                }
-                int from = next[0];
-                next[0] = Math.min(texts.size(), from + chunkSize);
-                return texts.subList(from, next[0]);
-            }, sink);
+            classifyInOrder(request, stack, () -> chunks.hasNext() ? chunks.next() : null, sink);
         }
     }
 
@@ -131,17 +127,16 @@ public class ClassificationService {
         return onPool(() -> stack.scorer().strengths(command));
     }
 
-    /** The loaded stack; {@link TriageException.Kind#NOT_READY} while loading or after a failed load. */
-    Stack serving() {
-        return serving(Duration.ZERO);
-    }
-
-    /** As {@link #serving()}, waiting up to {@code triage.model.ready-wait} while the model is loading. */
+    /** As {@link #serving}, waiting up to {@code triage.model.ready-wait} while the model is loading. */
     Stack servingAfterLoad() {
         return serving(config.model().readyWait());
     }
 
-    private Stack serving(Duration wait) {
+    /**
+     * The loaded stack, waiting up to {@code wait} while the model is loading;
+     * {@link TriageException.Kind#NOT_READY} while it still is, or after a failed load.
+     */
+    Stack serving(Duration wait) {
         return engine.awaitReady(wait).orElseThrow(() -> new TriageException(TriageException.Kind.NOT_READY, null,
                 engine.failure().map(f -> "model failed to load: " + f).orElse("model is still loading"),
                 LOADING_RETRY_AFTER));

@@ -78,10 +78,7 @@ public class ShutdownDrain {
 
     /** triage.shutdown-drain, cut so that the drain ends {@link #ANSWER_MARGIN} before Quarkus's HTTP timeout. */
     static Duration budget(Duration configured, Optional<Duration> httpTimeout) {
-        if (httpTimeout.isEmpty()) {
-            return configured;
-        }
-        Duration fits = httpTimeout.get().minus(ANSWER_MARGIN);
+        Duration fits = httpTimeout.map(timeout -> timeout.minus(ANSWER_MARGIN)).orElse(configured);
         return fits.isNegative() ? Duration.ZERO : configured.compareTo(fits) < 0 ? configured : fits;
     }
 }

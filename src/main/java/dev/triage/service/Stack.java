@@ -93,37 +93,19 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
         return assemble(model, tokenizer, other, wiring, loadMillis);
     }
 
+    /**
+     * The model's own scorer (NLI pairs, or sentence vectors, which also serve the embedding routes), wrapped in
+     * long-text chunking and then, if enabled, the result cache.
+     */
     private static Stack assemble(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, Wiring wiring,
             long loadMillis) {
-        ZeroShotScorer base = base(model, tokenizer, pool, wiring);
-        Optional<EmbeddingScorer> embedder = base instanceof EmbeddingScorer embedding ? Optional.of(embedding)
-                : Optional.empty();
-        return new Stack(model, tokenizer, pool, wrap(base, tokenizer, model.kind() == ModelKind.NLI, wiring),
-                embedder, loadMillis, wiring);
-    }
-
-    private static InferencePool newPool(OnnxModel model, TriageConfig config, int workers) {
-        return new InferencePool(workers, queueTokens(config, workers), config.pool().scheduling(), model::run);
-    }
-
-    /** triage.pool.queue-tokens, or twice the admission work bound: padding and label texts come on top of it. */
-    static long queueTokens(TriageConfig config, int workers) {
-        if (config.pool().queueTokens() > 0) {
-            return config.pool().queueTokens();
-        }
-        long admitted = config.admission().maxWorkTokens() > 0 ? config.admission().maxWorkTokens()
-                : AdmissionEstimate.TOKENS_PER_WORKER * workers;
-        return 2 * admitted;
-    }
-
-    /** The model's own scorer: NLI pairs, or sentence vectors (which also serve the embedding routes). */
-    private static ZeroShotScorer base(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, Wiring wiring) {
         TriageConfig config = wiring.config();
+        TriageConfig.Scoring scoring = config.scoring();
         BatchRunner runner = new BatchRunner(pool,
                 new MicroBatcher(config.batch().maxSize(), config.batch().maxTokens()), config.batch().deadline(),
                 wiring.tokensPerRun());
-        TriageConfig.Scoring scoring = config.scoring();
         boolean nli = model.kind() == ModelKind.NLI;
+        Optional<EmbeddingScorer> embedder = Optional.empty();
         ZeroShotScorer scorer;
         if (nli) {
             scorer = new NliScorer(tokenizer, runner, model.nliLabels().orElseThrow());
@@ -134,15 +116,9 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
                     new CatchAll.Calibration(configuredThreshold(config, model), scoring.temperature()),
                     scoring.textCacheSize());
             wiring.cacheMetrics().accept("triage.label.vectors", embedding.cache());
+            embedder = Optional.of(embedding);
             scorer = embedding;
         }
-        return scorer;
-    }
-
-    /** Long-text chunking, then (if enabled) the result cache, around the model's scorer. */
-    private static ZeroShotScorer wrap(ZeroShotScorer scorer, TextTokenizer tokenizer, boolean nli, Wiring wiring) {
-        TriageConfig config = wiring.config();
-        TriageConfig.Scoring scoring = config.scoring();
         scorer = new ChunkingScorer(scorer, tokenizer, nli, scoring.chunkOverlap(), scoring.maxChunks());
         if (config.cache().enabled()) {
             CachingScorer cached = new CachingScorer(scorer, config.cache().size(), config.cache().ttl(),
@@ -150,7 +126,17 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
             wiring.cacheMetrics().accept("triage.results", cached.cache());
             scorer = cached;
         }
-        return scorer;
+        return new Stack(model, tokenizer, pool, scorer, embedder, loadMillis, wiring);
+    }
+
+    private static InferencePool newPool(OnnxModel model, TriageConfig config, int workers) {
+        return new InferencePool(workers, queueTokens(config, workers), config.pool().scheduling(), model::run);
+    }
+
+    /** triage.pool.queue-tokens, or twice the admission work bound: padding and label texts come on top of it. */
+    static long queueTokens(TriageConfig config, int workers) {
+        long configured = config.pool().queueTokens();
+        return configured > 0 ? configured : 2 * AdmissionEstimate.workTokens(config, workers);
     }
 
     /** The catch-all threshold an embedding model serves with: triage.scoring.none-threshold, else the model's. */
