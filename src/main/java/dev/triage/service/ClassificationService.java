@@ -3,6 +3,7 @@ package dev.triage.service;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -60,12 +61,6 @@ public class ClassificationService {
         return score(command(request, stack), stack);
     }
 
-    /** The next chunk of texts, in input order; null at the end. */
-    @FunctionalInterface
-    public interface TextChunks {
-        List<String> next() throws Exception;
-    }
-
     /** Told each chunk's results, in input order, as soon as the chunk is done. */
     @FunctionalInterface
     public interface ResultSink {
@@ -73,30 +68,30 @@ public class ClassificationService {
     }
 
     /**
-     * Chunk after chunk, in input order: each chunk's results go to {@code sink} as soon as that chunk, and so
-     * every text before it, is done. The command line's {@code classify} (chunks of a file) and NDJSON
-     * streaming (chunks of a request) both come through here; it counts as one request in the metrics.
+     * Chunk after chunk ({@code chunks} gives the next, in input order, and null at the end): each chunk's results
+     * go to {@code sink} as soon as that chunk, and so every text before it, is done. The command line's
+     * {@code classify} (chunks of a file) and NDJSON streaming (chunks of a request) both come through here; it
+     * counts as one request in the metrics.
      *
      * @return how many texts were classified
      */
-    public long classifyInOrder(ClassificationRequest request, Stack stack, TextChunks chunks, ResultSink sink)
-            throws Exception {
+    public long classifyInOrder(ClassificationRequest request, Stack stack, Callable<List<String>> chunks,
+            ResultSink sink) throws Exception {
         long start = System.nanoTime();
         long count = 0;
         List<String> texts;
-        while ((texts = chunks.next()) != null) {
+        while ((texts = chunks.call()) != null) {
             ClassifyCommand command = command(request.withTexts(texts), stack);
             sink.accept(onPool(() -> stack.scorer().classify(command)));
             count += texts.size();
         }
-        metrics.recordRequest((int) Math.min(count, Integer.MAX_VALUE), Duration.ofNanos(System.nanoTime() - start));
+        metrics.recordRequest(count, Duration.ofNanos(System.nanoTime() - start));
         return count;
     }
 
     /**
-     * {@link #classifyInOrder} for a served request: the same rules, limits and admission as {@link #classify}
-     * for the whole request, then its texts in chunks of
-     * {@link #STREAM_CHUNK_PER_WORKER} per worker.
+     * {@link #classifyInOrder} for a served request: the rules, limits and admission of {@link #classify} for the
+     * whole request, then its texts in chunks of {@link #STREAM_CHUNK_PER_WORKER} per worker.
      */
     public void classifyStreaming(ClassificationRequest request, ResultSink sink) throws Exception {
         Stack stack = servingAfterLoad();

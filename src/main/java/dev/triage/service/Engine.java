@@ -78,9 +78,7 @@ public class Engine {
         try {
             ModelSpec spec = ModelLocator.locate(config.model());
             LOG.infof("Loading model %s from %s (max %d tokens)", spec.name(), spec.onnxFile(), spec.maxLength());
-            Stack.Wiring wiring = new Stack.Wiring(config, metrics::recordTokens, metrics::recordCacheLookup,
-                    metrics::bindCache);
-            Stack ready = Stack.open(spec, wiring, start);
+            Stack ready = Stack.open(spec, config, metrics, start);
             warmUp(ready);
             outcome.succeed(ready);
             long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();

@@ -171,10 +171,7 @@ public final class RequestRules {
         chars(field, value, Integer.MAX_VALUE);
     }
 
-    /**
-     * At most {@code maxChars}, and well formed: label names come back in the reply, where a lone surrogate half
-     * would turn into '?'.
-     */
+    /** At most {@code maxChars}, well formed (label names come back in the reply, where a lone half is '?'). */
     private static void chars(String field, String value, int maxChars) {
         if (value.length() > maxChars) {
             throw TriageException.badInput(field, "has " + value.length() + " characters; the limit is " + maxChars);

@@ -68,7 +68,7 @@ public class TriageMetrics {
         CaffeineCacheMetrics.monitor(registry, cache, name);
     }
 
-    public void recordRequest(int texts, Duration took) {
+    public void recordRequest(long texts, Duration took) {
         documents.increment(texts);
         batches.increment();
         latency.record(took);
