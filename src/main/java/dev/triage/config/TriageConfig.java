@@ -169,9 +169,11 @@ public interface TriageConfig {
         @WithDefault("false")
         boolean enabled();
 
+        /** Texts' results kept at most. */
         @WithDefault("10000")
         int size();
 
+        /** How long a result is kept after it was computed. */
         @WithDefault("10m")
         Duration ttl();
     }

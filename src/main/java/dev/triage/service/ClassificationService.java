@@ -25,8 +25,6 @@ import dev.triage.scoring.ClassifyCommand;
 @ApplicationScoped
 public class ClassificationService {
 
-    /** Seconds a caller is told to wait while the model loads. */
-    static final int LOADING_RETRY_AFTER = 5;
     /**
      * Texts per streamed chunk, per worker: the first lines come after about this many texts' work, and the
      * workers idle only at each chunk's last micro-batches.
@@ -122,19 +120,9 @@ public class ClassificationService {
         return onPool(() -> stack.scorer().strengths(command));
     }
 
-    /** As {@link #serving}, waiting up to {@code triage.model.ready-wait} while the model is loading. */
+    /** The loaded stack, waiting up to {@code triage.model.ready-wait} while the model is loading. */
     Stack servingAfterLoad() {
-        return serving(config.model().readyWait());
-    }
-
-    /**
-     * The loaded stack, waiting up to {@code wait} while the model is loading;
-     * {@link TriageException.Kind#NOT_READY} while it still is, or after a failed load.
-     */
-    Stack serving(Duration wait) {
-        return engine.awaitReady(wait).orElseThrow(() -> new TriageException(TriageException.Kind.NOT_READY, null,
-                engine.failure().map(f -> "model failed to load: " + f).orElse("model is still loading"),
-                LOADING_RETRY_AFTER));
+        return engine.serving(config.model().readyWait());
     }
 
     /** Runs work on the pool; what its failures mean to a caller, for every operation alike. */

@@ -29,6 +29,9 @@ public class EmbeddingService {
     }
 
     @Inject
+    Engine engine;
+
+    @Inject
     ClassificationService classification;
 
     @Inject
@@ -39,7 +42,7 @@ public class EmbeddingService {
 
     /** The served model and limits; {@link TriageException.Kind#NOT_READY} until it is loaded. */
     public ServingInfo info() {
-        return ServingInfo.of(classification.serving(Duration.ZERO), config);
+        return ServingInfo.of(engine.serving(Duration.ZERO), config);
     }
 
     public Embeddings embed(EmbedCommand command) {

@@ -41,6 +41,8 @@ import io.quarkus.runtime.annotations.CommandLineArguments;
 public class Engine {
 
     private static final Logger LOG = Logger.getLogger(Engine.class);
+    /** Seconds a caller is told to wait while the model loads. */
+    static final int LOADING_RETRY_AFTER = 5;
     /** A typical sentence, so warm-up touches the kernels real requests use. */
     private static final String WARM_UP_TEXT = "The engine warms up on one ordinary sentence about motorcycles "
             + "and baseball before it reports ready.";
@@ -130,7 +132,8 @@ public class Engine {
                     .withData("kind", loaded.model().kind().name().toLowerCase(Locale.ROOT))
                     .withData("workers", loaded.pool().size())
                     .withData("loadMillis", loaded.loadMillis()),
-                    () -> response.down().withData("state", failure().map(f -> "failed: " + f).orElse("loading")));
+                    () -> response.down().withData("state",
+                            outcome.failure().map(f -> "failed: " + f).orElse("loading")));
             return response.build();
         };
     }
@@ -140,14 +143,14 @@ public class Engine {
         return outcome.value();
     }
 
-    /** The loaded stack, waiting at most {@code bound} while it is loading; empty if still loading then, or failed. */
-    public Optional<Stack> awaitReady(Duration bound) {
-        return outcome.awaitValue(bound);
-    }
-
-    /** Why loading failed, if it did. */
-    public Optional<String> failure() {
-        return outcome.failure();
+    /**
+     * The loaded stack, waiting at most {@code wait} while it is loading; {@link TriageException.Kind#NOT_READY}
+     * while it still is, or after a failed load.
+     */
+    Stack serving(Duration wait) {
+        return outcome.awaitValue(wait).orElseThrow(() -> new TriageException(TriageException.Kind.NOT_READY, null,
+                outcome.failure().map(f -> "model failed to load: " + f).orElse("model is still loading"),
+                LOADING_RETRY_AFTER));
     }
 
     /** Starts loading if nobody has, and blocks until it finished (for the command line); throws if it failed. */

@@ -2,6 +2,9 @@ package dev.triage.service;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,14 +53,8 @@ public class ShutdownDrain {
     /** SIGTERM with a readiness delay: drain once the delay is over, on a thread of its own. */
     void onDelayStarted(@Observes ShutdownDelayInitiatedEvent event) {
         Duration wait = delay.orElse(Duration.ZERO);
-        Thread.ofPlatform().name("triage-shutdown-drain").daemon(true).start(() -> {
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            drain();
-        });
+        Executor drainer = runnable -> Thread.ofPlatform().name("triage-shutdown-drain").daemon(true).start(runnable);
+        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, drainer).execute(this::drain);
     }
 
     /** Without a delay (or after it): HTTP has stopped; make sure nothing is left running. */
