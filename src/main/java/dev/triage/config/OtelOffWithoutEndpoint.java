@@ -2,6 +2,7 @@ package dev.triage.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
@@ -26,10 +27,7 @@ public class OtelOffWithoutEndpoint implements ConfigSourceFactory {
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        boolean endpoint = false;
-        for (String key : ENDPOINTS) {
-            endpoint |= setByUser(context.getValue(key));
-        }
+        boolean endpoint = Stream.of(ENDPOINTS).anyMatch(key -> setByUser(context.getValue(key)));
         return List.of(new PropertiesConfigSource(Map.of(SDK_DISABLED, Boolean.toString(!endpoint)),
                 "tracing off without an OTLP endpoint", ORDINAL));
     }

@@ -22,10 +22,7 @@ public interface TriageConfig {
 
     Limits limits();
 
-    /**
-     * A bearer token every route but health and metrics requires (Authorization: Bearer ...); unset = open.
-     * Set it (from a Secret: TRIAGE_API_KEY) whenever the service is reachable by anyone but its intended callers.
-     */
+    /** Bearer token every route but health and metrics requires; unset = open (set it from a Secret). */
     Optional<String> apiKey();
 
     Http http();
@@ -80,25 +77,15 @@ public interface TriageConfig {
         @WithDefault("true")
         boolean exitOnFailure();
 
-        /**
-         * How long a request that arrives while the model is loading waits for it before it is answered 503
-         * (Retry-After). 0 in production, where readiness keeps traffic away until the model is loaded; dev mode
-         * waits so that the first request after a live reload is answered.
-         */
+        /** How long a request waits for a loading model before its 503; 0 in prod, where readiness holds traffic. */
         @WithDefault("0s")
         Duration readyWait();
 
-        /**
-         * Writable directory for models extracted from the jar and one copy of ONNX Runtime's native libraries
-         * (which it would otherwise extract to a new temp dir at every start).
-         */
+        /** Writable directory for models extracted from the jar and one kept copy of ONNX Runtime's natives. */
         @WithDefault("${java.io.tmpdir}/triage")
         Path workDir();
 
-        /**
-         * A directory {@code triage prepare} filled at image build (work-dir's layout): what it holds for this
-         * model and ONNX Runtime is used from there and never written, so a new pod skips that work.
-         */
+        /** Read-only work-dir that {@code triage prepare} filled at image build, so a new pod skips that work. */
         Optional<Path> preparedDir();
     }
 
@@ -107,17 +94,11 @@ public interface TriageConfig {
         @WithDefault("0")
         int workers();
 
-        /**
-         * Padded tokens that may wait for a worker (every queued micro-batch, few-shot example texts included); a
-         * request that does not fit is refused with 503. 0 = twice the admission work bound.
-         */
+        /** Padded tokens that may wait for a worker (over it: 503); 0 = twice the admission work bound. */
         @WithDefault("0")
         long queueTokens();
 
-        /**
-         * Which queued micro-batch a free worker takes: fair = each request in turn, a new one first, so a small
-         * request is not stuck behind a big batch; fifo = requests in arrival order, each to its end.
-         */
+        /** Next micro-batch for a free worker: fair = each request in turn (new first); fifo = arrival order. */
         @WithDefault("fair")
         Scheduling scheduling();
 
@@ -152,11 +133,7 @@ public interface TriageConfig {
         @WithDefault("0.15")
         double multiLabelThreshold();
 
-        /**
-         * Embedding models: the cosine between a text and a label's direction away from the general topics
-         * (scoring.Background) at which a catch-all label ("none": true) and that label are equally likely;
-         * default: the one measured for every embedded model (scoring.Background.THRESHOLD).
-         */
+        /** Embedding models: cosine at which a label and the catch-all are equally likely (scoring.Background). */
         Optional<Double> noneThreshold();
 
         /** Text vectors kept by content hash (0: none); for evaluations that score one file many times. */
@@ -192,9 +169,11 @@ public interface TriageConfig {
         @WithDefault("false")
         boolean enabled();
 
+        /** Texts' results kept at most. */
         @WithDefault("10000")
         int size();
 
+        /** How long a result is kept after it was computed. */
         @WithDefault("10m")
         Duration ttl();
     }
@@ -213,10 +192,7 @@ public interface TriageConfig {
         @WithDefault("200")
         int maxLabelChars();
 
-        /**
-         * Characters of one text kept for tokenizing; the rest is dropped before the tokenizer runs (the model
-         * reads at most max-length tokens anyway). Bytes per request are capped by quarkus.http.limits.max-body-size.
-         */
+        /** Characters of one text kept for tokenizing; the rest is dropped (the model reads max-length tokens). */
         @WithDefault("100000")
         int maxTextChars();
 

@@ -23,11 +23,15 @@ final class AdmissionEstimate {
     }
 
     static Admission admission(Stack stack, TriageConfig config) {
-        long tokens = config.admission().maxWorkTokens() > 0 ? config.admission().maxWorkTokens()
-                : TOKENS_PER_WORKER * stack.pool().size();
         long bytes = config.admission().maxBytes() > 0 ? config.admission().maxBytes()
                 : (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE);
-        return new Admission(tokens, bytes, stack.pool()::retryAfterSeconds);
+        return new Admission(workTokens(config, stack.pool().size()), bytes, stack.pool()::retryAfterSeconds);
+    }
+
+    /** triage.admission.max-work-tokens, else {@link #TOKENS_PER_WORKER} per worker. */
+    static long workTokens(TriageConfig config, int workers) {
+        long configured = config.admission().maxWorkTokens();
+        return configured > 0 ? configured : TOKENS_PER_WORKER * workers;
     }
 
     static Admission.Work of(ClassifyCommand command, Stack stack, TriageConfig config) {

@@ -1,8 +1,11 @@
 package dev.triage.service;
 
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,8 +25,6 @@ import dev.triage.scoring.ClassifyCommand;
 @ApplicationScoped
 public class ClassificationService {
 
-    /** Seconds a caller is told to wait while the model loads. */
-    static final int LOADING_RETRY_AFTER = 5;
     /**
      * Texts per streamed chunk, per worker: the first lines come after about this many texts' work, and the
      * workers idle only at each chunk's last micro-batches.
@@ -58,12 +59,6 @@ public class ClassificationService {
         return score(command(request, stack), stack);
     }
 
-    /** The next chunk of texts, in input order; null at the end. */
-    @FunctionalInterface
-    public interface TextChunks {
-        List<String> next() throws Exception;
-    }
-
     /** Told each chunk's results, in input order, as soon as the chunk is done. */
     @FunctionalInterface
     public interface ResultSink {
@@ -71,46 +66,40 @@ public class ClassificationService {
     }
 
     /**
-     * Chunk after chunk, in input order: each chunk's results go to {@code sink} as soon as that chunk, and so
-     * every text before it, is done. The command line's {@code classify} (chunks of a file) and NDJSON
-     * streaming (chunks of a request) both come through here; it counts as one request in the metrics.
+     * Chunk after chunk ({@code chunks} gives the next, in input order, and null at the end): each chunk's results
+     * go to {@code sink} as soon as that chunk, and so every text before it, is done. The command line's
+     * {@code classify} (chunks of a file) and NDJSON streaming (chunks of a request) both come through here; it
+     * counts as one request in the metrics.
      *
      * @return how many texts were classified
      */
-    public long classifyInOrder(ClassificationRequest request, Stack stack, TextChunks chunks, ResultSink sink)
-            throws Exception {
+    public long classifyInOrder(ClassificationRequest request, Stack stack, Callable<List<String>> chunks,
+            ResultSink sink) throws Exception {
         long start = System.nanoTime();
         long count = 0;
         List<String> texts;
-        while ((texts = chunks.next()) != null) {
+        while ((texts = chunks.call()) != null) {
             ClassifyCommand command = command(request.withTexts(texts), stack);
             sink.accept(onPool(() -> stack.scorer().classify(command)));
             count += texts.size();
         }
-        metrics.recordRequest((int) Math.min(count, Integer.MAX_VALUE), Duration.ofNanos(System.nanoTime() - start));
+        metrics.recordRequest(count, Duration.ofNanos(System.nanoTime() - start));
         return count;
     }
 
     /**
-     * {@link #classifyInOrder} for a served request: the same rules, limits and admission as {@link #classify}
-     * for the whole request, then its texts in chunks of
-     * {@link #STREAM_CHUNK_PER_WORKER} per worker.
+     * {@link #classifyInOrder} for a served request: the rules, limits and admission of {@link #classify} for the
+     * whole request, then its texts in chunks of {@link #STREAM_CHUNK_PER_WORKER} per worker.
      */
     public void classifyStreaming(ClassificationRequest request, ResultSink sink) throws Exception {
         Stack stack = servingAfterLoad();
         ClassifyCommand whole = command(request, stack);
         int chunkSize = STREAM_CHUNK_PER_WORKER * stack.pool().size();
         List<String> texts = request.texts();
-        int[] next = { 0 };
+        Iterator<List<String>> chunks = IntStream.iterate(0, from -> from < texts.size(), from -> from + chunkSize)
+                .mapToObj(from -> texts.subList(from, Math.min(texts.size(), from + chunkSize))).iterator();
         try (Admission.Ticket ticket = admit(stack, whole)) {
-            classifyInOrder(request, stack, () -> {
-                if (next[0] >= texts.size()) {
-                    return null;
-                }
-                int from = next[0];
-                next[0] = Math.min(texts.size(), from + chunkSize);
-                return texts.subList(from, next[0]);
-            }, sink);
+            classifyInOrder(request, stack, () -> chunks.hasNext() ? chunks.next() : null, sink);
         }
     }
 
@@ -131,20 +120,9 @@ public class ClassificationService {
         return onPool(() -> stack.scorer().strengths(command));
     }
 
-    /** The loaded stack; {@link TriageException.Kind#NOT_READY} while loading or after a failed load. */
-    Stack serving() {
-        return serving(Duration.ZERO);
-    }
-
-    /** As {@link #serving()}, waiting up to {@code triage.model.ready-wait} while the model is loading. */
+    /** The loaded stack, waiting up to {@code triage.model.ready-wait} while the model is loading. */
     Stack servingAfterLoad() {
-        return serving(config.model().readyWait());
-    }
-
-    private Stack serving(Duration wait) {
-        return engine.awaitReady(wait).orElseThrow(() -> new TriageException(TriageException.Kind.NOT_READY, null,
-                engine.failure().map(f -> "model failed to load: " + f).orElse("model is still loading"),
-                LOADING_RETRY_AFTER));
+        return engine.serving(config.model().readyWait());
     }
 
     /** Runs work on the pool; what its failures mean to a caller, for every operation alike. */

@@ -29,6 +29,9 @@ public class EmbeddingService {
     }
 
     @Inject
+    Engine engine;
+
+    @Inject
     ClassificationService classification;
 
     @Inject
@@ -39,18 +42,17 @@ public class EmbeddingService {
 
     /** The served model and limits; {@link TriageException.Kind#NOT_READY} until it is loaded. */
     public ServingInfo info() {
-        return ServingInfo.of(classification.serving(), config);
+        return ServingInfo.of(engine.serving(Duration.ZERO), config);
     }
 
     public Embeddings embed(EmbedCommand command) {
         Stack stack = classification.servingAfterLoad();
-        String model = stack.model().spec().name();
-        EmbeddingScorer embedder = embedder(stack);
+        embedder(stack); // an NLI model is refused before its texts are checked
         List<String> texts = checked(command, stack);
         long start = System.nanoTime();
-        EmbeddingScorer.Embedded embedded = classification.onPool(() -> embedder.embed(texts));
+        Embeddings embeddings = embed(texts, stack);
         metrics.recordRequest(texts.size(), Duration.ofNanos(System.nanoTime() - start));
-        return new Embeddings(model, List.of(embedded.vectors()), embedded.tokens());
+        return embeddings;
     }
 
     /** On the given stack, unbounded and unchecked (bench runs pools of other sizes; its texts are already cut). */

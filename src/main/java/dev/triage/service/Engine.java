@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,8 +12,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import dev.triage.config.TriageConfig;
@@ -35,9 +41,13 @@ import io.quarkus.runtime.annotations.CommandLineArguments;
 public class Engine {
 
     private static final Logger LOG = Logger.getLogger(Engine.class);
+    /** Seconds a caller is told to wait while the model loads. */
+    static final int LOADING_RETRY_AFTER = 5;
     /** A typical sentence, so warm-up touches the kernels real requests use. */
     private static final String WARM_UP_TEXT = "The engine warms up on one ordinary sentence about motorcycles "
             + "and baseball before it reports ready.";
+    /** How long a stop waits for a load in progress to finish before it closes what was loaded. */
+    private static final Duration LOAD_SETTLE = Duration.ofMinutes(2);
 
     @Inject
     TriageConfig config;
@@ -49,27 +59,12 @@ public class Engine {
     @CommandLineArguments
     String[] arguments;
 
-    /** How long a stop waits for a load in progress to finish before it closes what was loaded. */
-    private static final Duration LOAD_SETTLE = Duration.ofMinutes(2);
-
     private final AtomicBoolean started = new AtomicBoolean();
     private final LoadOutcome<Stack> outcome = new LoadOutcome<>();
 
     void onStart(@Observes StartupEvent event) {
         if (arguments.length == 0) {
             startLoading();
-        }
-    }
-
-    private static boolean jvmShuttingDown() {
-        Thread probe = new Thread(() -> {
-        });
-        try {
-            Runtime.getRuntime().addShutdownHook(probe);
-            Runtime.getRuntime().removeShutdownHook(probe);
-            return false;
-        } catch (IllegalStateException shuttingDown) {
-            return true;
         }
     }
 
@@ -85,9 +80,7 @@ public class Engine {
         try {
             ModelSpec spec = ModelLocator.locate(config.model());
             LOG.infof("Loading model %s from %s (max %d tokens)", spec.name(), spec.onnxFile(), spec.maxLength());
-            Stack.Wiring wiring = new Stack.Wiring(config, metrics::recordTokens, metrics::recordCacheLookup,
-                    metrics::bindCache);
-            Stack ready = Stack.open(spec, wiring, start);
+            Stack ready = Stack.open(spec, config, metrics, start);
             warmUp(ready);
             metrics.serving(ready);
             outcome.succeed(ready);
@@ -109,27 +102,56 @@ public class Engine {
         }
     }
 
-    private static void warmUp(Stack engine) {
-        Encoded sample = engine.nli()
-                ? engine.tokenizer().encodePair(WARM_UP_TEXT, "This example is sports.")
-                : engine.tokenizer().encode(WARM_UP_TEXT);
-        List<List<Encoded>> perWorker = Collections.nCopies(engine.pool().size(), List.of(sample));
-        engine.pool().submitAll(perWorker).forEach(CompletableFuture::join);
+    private static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> {
+        });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException shuttingDown) {
+            return true;
+        }
     }
 
-    /** @return the engine, or empty while loading or after a failed load */
+    private static void warmUp(Stack stack) {
+        Encoded sample = stack.nli()
+                ? stack.tokenizer().encodePair(WARM_UP_TEXT, "This example is sports.")
+                : stack.tokenizer().encode(WARM_UP_TEXT);
+        List<List<Encoded>> perWorker = Collections.nCopies(stack.pool().size(), List.of(sample));
+        stack.pool().submitAll(perWorker).forEach(CompletableFuture::join);
+    }
+
+    /** /q/health/ready: UP only once the model is loaded and every worker ran one warm-up inference. */
+    @Produces
+    @Readiness
+    HealthCheck readiness() {
+        return () -> {
+            HealthCheckResponseBuilder response = HealthCheckResponse.named("model");
+            loaded().ifPresentOrElse(loaded -> response.up()
+                    .withData("model", loaded.model().spec().name())
+                    .withData("kind", loaded.model().kind().name().toLowerCase(Locale.ROOT))
+                    .withData("workers", loaded.pool().size())
+                    .withData("loadMillis", loaded.loadMillis()),
+                    () -> response.down().withData("state",
+                            outcome.failure().map(f -> "failed: " + f).orElse("loading")));
+            return response.build();
+        };
+    }
+
+    /** The loaded stack, or empty while loading or after a failed load. */
     public Optional<Stack> loaded() {
         return outcome.value();
     }
 
-    /** The engine, waiting at most {@code bound} while it is loading; empty if still loading then, or failed. */
-    public Optional<Stack> awaitReady(Duration bound) {
-        return outcome.awaitValue(bound);
-    }
-
-    /** Why loading failed, if it did. */
-    public Optional<String> failure() {
-        return outcome.failure();
+    /**
+     * The loaded stack, waiting at most {@code wait} while it is loading; {@link TriageException.Kind#NOT_READY}
+     * while it still is, or after a failed load.
+     */
+    Stack serving(Duration wait) {
+        return outcome.awaitValue(wait).orElseThrow(() -> new TriageException(TriageException.Kind.NOT_READY, null,
+                outcome.failure().map(f -> "model failed to load: " + f).orElse("model is still loading"),
+                LOADING_RETRY_AFTER));
     }
 
     /** Starts loading if nobody has, and blocks until it finished (for the command line); throws if it failed. */
@@ -153,9 +175,9 @@ public class Engine {
                 Thread.currentThread().interrupt();
             }
         }
-        Stack engine = outcome.clear();
-        if (engine != null) {
-            engine.close();
+        Stack loaded = outcome.clear();
+        if (loaded != null) {
+            loaded.close();
         }
     }
 }

@@ -50,12 +50,10 @@ final class LoadOutcome<T> {
      * is still loading after the bound. An interrupted wait answers what there is now.
      */
     Optional<T> awaitValue(Duration bound) {
-        if (value == null && failure == null && bound.isPositive()) {
-            try {
-                await(bound);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            await(bound);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         return value();
     }

@@ -110,13 +110,7 @@ public final class RequestRules {
     }
 
     private static void template(String field, String template) {
-        if (template.length() > MAX_TEMPLATE_CHARS) {
-            throw TriageException.badInput(field, "has " + template.length() + " characters; the limit is "
-                    + MAX_TEMPLATE_CHARS);
-        }
-        if (!wellFormed(template)) {
-            throw TriageException.badInput(field, UNPAIRED_SURROGATE);
-        }
+        chars(field, template, MAX_TEMPLATE_CHARS);
         if (!template.contains("{}")) {
             throw TriageException.badInput(field,
                     "must contain {} where the label goes, e.g. \"This example is about {}.\"");
@@ -164,39 +158,31 @@ public final class RequestRules {
 
     /** A name (label or example): non-blank, at most {@code maxChars}, no lone surrogate. */
     public static void name(String field, String value, int maxChars) {
-        nonBlank(field, value, "is blank");
+        if (value.isBlank()) {
+            throw TriageException.badInput(field, "is blank");
+        }
+        chars(field, value, maxChars);
+    }
+
+    private static void description(String field, String value) {
+        if (value.isBlank()) {
+            throw TriageException.badInput(field, "must be a non-blank string");
+        }
+        chars(field, value, Integer.MAX_VALUE);
+    }
+
+    /** At most {@code maxChars}, well formed (label names come back in the reply, where a lone half is '?'). */
+    private static void chars(String field, String value, int maxChars) {
         if (value.length() > maxChars) {
             throw TriageException.badInput(field, "has " + value.length() + " characters; the limit is " + maxChars);
         }
         if (!wellFormed(value)) {
-            // label names come back in the reply, where the lone half would turn into '?'
             throw TriageException.badInput(field, UNPAIRED_SURROGATE);
-        }
-    }
-
-    private static void description(String field, String value) {
-        nonBlank(field, value, "must be a non-blank string");
-        if (!wellFormed(value)) {
-            throw TriageException.badInput(field, UNPAIRED_SURROGATE);
-        }
-    }
-
-    private static void nonBlank(String field, String value, String message) {
-        if (value.isBlank()) {
-            throw TriageException.badInput(field, message);
         }
     }
 
     /** No lone surrogate halves (JSON escapes like \ud800 let them in; UTF-8 cannot carry them). */
     public static boolean wellFormed(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
+        return value.codePoints().noneMatch(c -> Character.getType(c) == Character.SURROGATE);
     }
 }

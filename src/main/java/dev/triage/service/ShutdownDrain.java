@@ -2,6 +2,9 @@ package dev.triage.service;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,14 +53,8 @@ public class ShutdownDrain {
     /** SIGTERM with a readiness delay: drain once the delay is over, on a thread of its own. */
     void onDelayStarted(@Observes ShutdownDelayInitiatedEvent event) {
         Duration wait = delay.orElse(Duration.ZERO);
-        Thread.ofPlatform().name("triage-shutdown-drain").daemon(true).start(() -> {
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            drain();
-        });
+        Executor drainer = runnable -> Thread.ofPlatform().name("triage-shutdown-drain").daemon(true).start(runnable);
+        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, drainer).execute(this::drain);
     }
 
     /** Without a delay (or after it): HTTP has stopped; make sure nothing is left running. */
@@ -78,10 +75,7 @@ public class ShutdownDrain {
 
     /** triage.shutdown-drain, cut so that the drain ends {@link #ANSWER_MARGIN} before Quarkus's HTTP timeout. */
     static Duration budget(Duration configured, Optional<Duration> httpTimeout) {
-        if (httpTimeout.isEmpty()) {
-            return configured;
-        }
-        Duration fits = httpTimeout.get().minus(ANSWER_MARGIN);
+        Duration fits = httpTimeout.map(timeout -> timeout.minus(ANSWER_MARGIN)).orElse(configured);
         return fits.isNegative() ? Duration.ZERO : configured.compareTo(fits) < 0 ? configured : fits;
     }
 }

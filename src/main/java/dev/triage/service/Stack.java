@@ -4,10 +4,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
-import java.util.function.IntConsumer;
-
-import com.github.benmanes.caffeine.cache.Cache;
 
 import dev.triage.batch.BatchRunner;
 import dev.triage.batch.MicroBatcher;
@@ -32,19 +28,14 @@ import dev.triage.scoring.ZeroShotScorer;
  * application, {@code triage bench} (which adds pools of other sizes) and tests all get theirs from here.
  */
 public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, ZeroShotScorer scorer,
-        Optional<EmbeddingScorer> embedder, long loadMillis, Wiring wiring) implements AutoCloseable {
-
-    /** What the scorers are built from, besides the model: settings and where measurements go. */
-    public record Wiring(TriageConfig config, IntConsumer tokensPerRun, CachingScorer.Listener cacheListener,
-            BiConsumer<String, Cache<?, ?>> cacheMetrics) {
-    }
+        Optional<EmbeddingScorer> embedder, long loadMillis, TriageConfig config, TriageMetrics metrics)
+        implements AutoCloseable {
 
     /**
      * Opens model, tokenizer, pool and scorer; anything opened is closed again if a later step fails. Where the
      * model's kind is known beforehand, the tokenizer loads on a second thread while ONNX Runtime makes its session.
      */
-    public static Stack open(ModelSpec spec, Wiring wiring, long startNanos) {
-        TriageConfig config = wiring.config();
+    public static Stack open(ModelSpec spec, TriageConfig config, TriageMetrics metrics, long startNanos) {
         WorkDir work = WorkDir.configured(config.model());
         Optional<CompletableFuture<TextTokenizer>> early = spec.kind().map(kind -> CompletableFuture.supplyAsync(
                 () -> openTokenizer(spec, work, kind), runnable -> Thread.ofPlatform().name("triage-tokenizer").start(
@@ -56,7 +47,7 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
             model = OnnxModel.open(spec);
             tokenizer = early.isPresent() ? join(early.get()) : openTokenizer(spec, work, model.kind());
             InferencePool pool = newPool(model, config, TriageConfig.effectiveWorkers(config.pool().workers()));
-            return assemble(model, tokenizer, pool, wiring,
+            return assemble(model, tokenizer, pool, config, metrics,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         } catch (RuntimeException e) {
             early.ifPresent(loading -> loading.thenAccept(TextTokenizer::close));
@@ -85,45 +76,26 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
 
     /** A pool of its own on this model, with {@code workers} workers; the caller closes it. */
     public InferencePool newPool(int workers) {
-        return newPool(model, wiring.config(), workers);
+        return newPool(model, config, workers);
     }
 
     /** This model and tokenizer with a scorer wired the same way on another pool; not to be closed itself. */
     public Stack on(InferencePool other) {
-        return assemble(model, tokenizer, other, wiring, loadMillis);
+        return assemble(model, tokenizer, other, config, metrics, loadMillis);
     }
 
-    private static Stack assemble(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, Wiring wiring,
-            long loadMillis) {
-        ZeroShotScorer base = base(model, tokenizer, pool, wiring);
-        Optional<EmbeddingScorer> embedder = base instanceof EmbeddingScorer embedding ? Optional.of(embedding)
-                : Optional.empty();
-        return new Stack(model, tokenizer, pool, wrap(base, tokenizer, model.kind() == ModelKind.NLI, wiring),
-                embedder, loadMillis, wiring);
-    }
-
-    private static InferencePool newPool(OnnxModel model, TriageConfig config, int workers) {
-        return new InferencePool(workers, queueTokens(config, workers), config.pool().scheduling(), model::run);
-    }
-
-    /** triage.pool.queue-tokens, or twice the admission work bound: padding and label texts come on top of it. */
-    static long queueTokens(TriageConfig config, int workers) {
-        if (config.pool().queueTokens() > 0) {
-            return config.pool().queueTokens();
-        }
-        long admitted = config.admission().maxWorkTokens() > 0 ? config.admission().maxWorkTokens()
-                : AdmissionEstimate.TOKENS_PER_WORKER * workers;
-        return 2 * admitted;
-    }
-
-    /** The model's own scorer: NLI pairs, or sentence vectors (which also serve the embedding routes). */
-    private static ZeroShotScorer base(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, Wiring wiring) {
-        TriageConfig config = wiring.config();
+    /**
+     * The model's own scorer (NLI pairs, or sentence vectors, which also serve the embedding routes), wrapped in
+     * long-text chunking and then, if enabled, the result cache.
+     */
+    private static Stack assemble(OnnxModel model, TextTokenizer tokenizer, InferencePool pool, TriageConfig config,
+            TriageMetrics metrics, long loadMillis) {
+        TriageConfig.Scoring scoring = config.scoring();
         BatchRunner runner = new BatchRunner(pool,
                 new MicroBatcher(config.batch().maxSize(), config.batch().maxTokens()), config.batch().deadline(),
-                wiring.tokensPerRun());
-        TriageConfig.Scoring scoring = config.scoring();
+                metrics::recordTokens);
         boolean nli = model.kind() == ModelKind.NLI;
+        Optional<EmbeddingScorer> embedder = Optional.empty();
         ZeroShotScorer scorer;
         if (nli) {
             scorer = new NliScorer(tokenizer, runner, model.nliLabels().orElseThrow());
@@ -133,29 +105,33 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
                     new EmbeddingScorer.Prototypes(scoring.hypothesisWeight(), scoring.exampleWeight()),
                     new CatchAll.Calibration(configuredThreshold(config), scoring.temperature()),
                     scoring.textCacheSize());
-            wiring.cacheMetrics().accept("triage.label.vectors", embedding.cache());
+            metrics.bindCache("triage.label.vectors", embedding.cache());
+            embedder = Optional.of(embedding);
             scorer = embedding;
         }
-        return scorer;
-    }
-
-    /** Long-text chunking, then (if enabled) the result cache, around the model's scorer. */
-    private static ZeroShotScorer wrap(ZeroShotScorer scorer, TextTokenizer tokenizer, boolean nli, Wiring wiring) {
-        TriageConfig config = wiring.config();
-        TriageConfig.Scoring scoring = config.scoring();
         scorer = new ChunkingScorer(scorer, tokenizer, nli, scoring.chunkOverlap(), scoring.maxChunks());
         if (config.cache().enabled()) {
             CachingScorer cached = new CachingScorer(scorer, config.cache().size(), config.cache().ttl(),
-                    wiring.cacheListener());
-            wiring.cacheMetrics().accept("triage.results", cached.cache());
+                    metrics::recordCacheLookup);
+            metrics.bindCache("triage.results", cached.cache());
             scorer = cached;
         }
-        return scorer;
+        return new Stack(model, tokenizer, pool, scorer, embedder, loadMillis, config, metrics);
+    }
+
+    private static InferencePool newPool(OnnxModel model, TriageConfig config, int workers) {
+        return new InferencePool(workers, queueTokens(config, workers), config.pool().scheduling(), model::run);
+    }
+
+    /** triage.pool.queue-tokens, or twice the admission work bound: padding and label texts come on top of it. */
+    static long queueTokens(TriageConfig config, int workers) {
+        long configured = config.pool().queueTokens();
+        return configured > 0 ? configured : 2 * AdmissionEstimate.workTokens(config, workers);
     }
 
     /** The catch-all threshold an embedding model serves with: triage.scoring.none-threshold, else the default. */
     public double catchAllThreshold() {
-        return configuredThreshold(wiring.config());
+        return configuredThreshold(config);
     }
 
     private static double configuredThreshold(TriageConfig config) {

@@ -1,6 +1,7 @@
 package dev.triage.service;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
@@ -29,11 +30,9 @@ public class TriageMetrics {
     private final DistributionSummary tokens;
     private final Counter cacheHits;
     private final Counter cacheMisses;
-
-    /** The stack being served, once loaded: what the pool gauges read. */
-    private final AtomicReference<Stack> serving = new AtomicReference<>();
-
     private final MeterRegistry registry;
+    /** What the pool gauges read: the stack being served, once loaded (Engine sets it; no edge back to Engine). */
+    private final AtomicReference<Stack> serving = new AtomicReference<>();
 
     @Inject
     public TriageMetrics(MeterRegistry registry) {
@@ -50,27 +49,19 @@ public class TriageMetrics {
                 .description("Texts answered from the result cache").register(registry);
         cacheMisses = Counter.builder("triage.cache.lookups").tag("result", "miss")
                 .description("Texts not found in the result cache").register(registry);
-        gauge(registry, "triage.pool.queue.depth", "Micro-batches waiting for a worker", s -> s.pool().queued(), 0);
-        gauge(registry, "triage.pool.workers.busy", "Workers running inference now", s -> s.pool().busy(), 0);
-        gauge(registry, "triage.pool.workers", "Workers in the pool", s -> s.pool().size(), 0);
-        Gauge.builder("triage.model.load.seconds", serving, s -> read(s, l -> l.loadMillis() / 1000.0, Double.NaN))
-                .description("Time to load the model (session, tokenizer, pool)").baseUnit("seconds")
+        gauge("triage.pool.queue.depth", "Micro-batches waiting for a worker", s -> s.pool().queued(), 0)
                 .register(registry);
+        gauge("triage.pool.workers.busy", "Workers running inference now", s -> s.pool().busy(), 0).register(registry);
+        gauge("triage.pool.workers", "Workers in the pool", s -> s.pool().size(), 0).register(registry);
+        gauge("triage.model.load.seconds", "Time to load the model (session, tokenizer, pool)",
+                s -> s.loadMillis() / 1000.0, Double.NaN).baseUnit("seconds").register(registry);
     }
 
-    private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<Stack> value,
-            double before) {
-        Gauge.builder(name, serving, s -> read(s, value, before)).description(description).register(registry);
-    }
-
-    private static double read(AtomicReference<Stack> serving, ToDoubleFunction<Stack> value, double before) {
-        Stack stack = serving.get();
-        return stack == null ? before : value.applyAsDouble(stack);
-    }
-
-    /** Size, hits, misses and evictions of a cache, as {@code cache_*{cache="name"}}. */
-    void bindCache(String name, Cache<?, ?> cache) {
-        CaffeineCacheMetrics.monitor(registry, cache, name);
+    /** A gauge on the served stack, {@code before} while there is none. */
+    private Gauge.Builder<AtomicReference<Stack>> gauge(String name, String description,
+            ToDoubleFunction<Stack> value, double before) {
+        return Gauge.builder(name, serving, s -> Optional.ofNullable(s.get()).map(value::applyAsDouble).orElse(before))
+                .description(description);
     }
 
     /** The stack the gauges describe from now on. */
@@ -78,7 +69,12 @@ public class TriageMetrics {
         serving.set(stack);
     }
 
-    public void recordRequest(int texts, Duration took) {
+    /** Size, hits, misses and evictions of a cache, as {@code cache_*{cache="name"}}. */
+    void bindCache(String name, Cache<?, ?> cache) {
+        CaffeineCacheMetrics.monitor(registry, cache, name);
+    }
+
+    public void recordRequest(long texts, Duration took) {
         documents.increment(texts);
         batches.increment();
         latency.record(took);
