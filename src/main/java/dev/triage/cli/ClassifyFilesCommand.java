@@ -62,9 +62,9 @@ public class ClassifyFilesCommand extends EngineCommand {
         List<String> given = template();
         chunking.check(config.limits());
         checkWritable("--out", outFile);
-        JsonlReader.requireReadable(in);
+        DocSource.requireReadable(in);
         OptionalLong total = chunking.progress == Progress.Mode.NONE ? OptionalLong.empty()
-                : JsonlReader.countRecords(in);
+                : DocSource.countRecords(in);
         Stack loaded = loaded();
         String hypothesis = hypothesis(loaded);
         note("model " + describe(loaded) + ", labels " + labelNames
