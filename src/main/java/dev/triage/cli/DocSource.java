@@ -56,10 +56,7 @@ final class DocSource implements Closeable {
         requireReadable(file);
         try {
             InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-            if (gzip(file)) {
-                in = new GZIPInputStream(in, 1 << 16);
-            }
-            this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+            this.reader = utf8(gzip(file) ? new GZIPInputStream(in, 1 << 16) : in);
         } catch (IOException e) {
             throw CliException.usage("cannot read " + file + ": " + e.getMessage());
         }
@@ -78,6 +75,10 @@ final class DocSource implements Closeable {
         }
     }
 
+    private static BufferedReader utf8(InputStream in) {
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    }
+
     private static boolean gzip(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return in.read() == 0x1f && in.read() == 0x8b;
@@ -90,8 +91,7 @@ final class DocSource implements Closeable {
             if (gzip(file)) {
                 return OptionalLong.empty();
             }
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
-                    StandardCharsets.UTF_8), 1 << 16)) {
+            try (BufferedReader lines = utf8(Files.newInputStream(file))) {
                 return OptionalLong.of(lines.lines().filter(l -> !l.isBlank()).count());
             }
         } catch (IOException | UncheckedIOException e) {
