@@ -28,10 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/**
- * {@code triage classify}: every document of a JSON Lines file, streamed in chunks through the serving engine;
- * one {@code {"id", "labels", "scores"}} line per document, in input order, labels by descending score.
- */
+/** {@code triage classify}: the file streamed in chunks through the serving engine, one output line per document. */
 @Command(name = "classify", mixinStandardHelpOptions = true,
         description = "Classify every document of a JSON Lines file; writes {\"id\", \"labels\", \"scores\"} "
                 + "per document, in input order, labels sorted by score.")
