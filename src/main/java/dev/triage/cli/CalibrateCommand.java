@@ -63,7 +63,7 @@ public class CalibrateCommand extends EngineCommand {
             throw CliException.usage("--prior must be between 0 and 1, not " + prior);
         }
         Map<String, Integer> goldToIndex = GoldIndex.of(realNames, labelMap);
-        JsonlReader.requireReadable(in);
+        DocSource.requireReadable(in);
         List<DocSource.Doc> docs = readDocs(goldToIndex);
         Stack loaded = loaded();
         String hypothesis = hypothesis(loaded);

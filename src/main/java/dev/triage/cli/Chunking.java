@@ -2,7 +2,10 @@ package dev.triage.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import dev.triage.config.TriageConfig;
 import dev.triage.scoring.Classification;
@@ -41,25 +44,60 @@ final class Chunking {
     }
 
     /**
-     * The documents {@code keep} accepts, classified in file order, a chunk at a time (a reader thread parses the
-     * next chunk meanwhile); returns how many were classified.
+     * The documents {@code keep} accepts, classified in file order, a chunk at a time; returns how many were
+     * classified. A (virtual) reader thread parses the next chunk meanwhile, so at most two chunks are in memory
+     * and the cores never wait for the disk; inference still runs on the engine's pool.
      */
     long classify(ClassificationService service, ClassificationRequest request, Stack loaded, DocSource source,
             Progress shown, Predicate<DocSource.Doc> keep, Sink sink) throws Exception {
-        try (source; ChunkPipeline chunks = new ChunkPipeline(source, size)) {
-            List<List<DocSource.Doc>> current = new ArrayList<>(List.of(List.of()));
+        SynchronousQueue<Supplier<List<DocSource.Doc>>> handoff = new SynchronousQueue<>();
+        Thread reader = Thread.ofVirtual().name("triage-cli-reader").start(() -> read(source, handoff));
+        // The reader stops first (the loop may have ended early, on its own failure), then the file is closed.
+        try (source; AutoCloseable stopReader = () -> {
+            reader.interrupt();
+            reader.join(1000);
+        }) {
+            AtomicReference<List<DocSource.Doc>> current = new AtomicReference<>();
             return service.classifyInOrder(request, loaded, () -> {
                 List<DocSource.Doc> kept = List.of();
                 List<DocSource.Doc> docs;
-                while (kept.isEmpty() && (docs = chunks.next()) != null) {
+                while (kept.isEmpty() && (docs = handoff.take().get()) != null) {
                     kept = docs.stream().filter(keep).toList();
                 }
-                current.set(0, kept);
+                current.set(kept);
                 return kept.isEmpty() ? null : kept.stream().map(DocSource.Doc::text).toList();
-            }, results -> sink.accept(current.getFirst(), results));
+            }, results -> sink.accept(current.get(), results));
         } catch (Exception | Error e) {
             shown.abandon(); // the error starts on a line of its own
             throw e;
+        }
+    }
+
+    /** Hands over each chunk, then null; a bad line (fail mode) throws after the documents read before it. */
+    private void read(DocSource source, SynchronousQueue<Supplier<List<DocSource.Doc>>> handoff) {
+        try {
+            while (true) {
+                List<DocSource.Doc> chunk = new ArrayList<>(size);
+                try {
+                    DocSource.Doc doc;
+                    while (chunk.size() < size && (doc = source.next()) != null) {
+                        chunk.add(doc);
+                    }
+                } catch (RuntimeException e) {
+                    handoff.put(() -> chunk);
+                    handoff.put(() -> {
+                        throw e;
+                    });
+                    return;
+                }
+                handoff.put(() -> chunk);
+                if (chunk.size() < size) {
+                    handoff.put(() -> null);
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            // the classify loop stopped (its own failure): nothing more is wanted
         }
     }
 }

@@ -13,7 +13,6 @@ import java.util.OptionalLong;
 
 import jakarta.enterprise.context.Dependent;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.triage.model.AtomicFiles;
@@ -29,10 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/**
- * {@code triage classify}: every document of a JSON Lines file, streamed in chunks through the serving engine;
- * one {@code {"id", "labels", "scores"}} line per document, in input order, labels by descending score.
- */
+/** {@code triage classify}: the file streamed in chunks through the serving engine, one output line per document. */
 @Command(name = "classify", mixinStandardHelpOptions = true,
         description = "Classify every document of a JSON Lines file; writes {\"id\", \"labels\", \"scores\"} "
                 + "per document, in input order, labels sorted by score.")
@@ -62,28 +58,27 @@ public class ClassifyFilesCommand extends EngineCommand {
         List<String> given = template();
         chunking.check(config.limits());
         checkWritable("--out", outFile);
-        JsonlReader.requireReadable(in);
+        DocSource.requireReadable(in);
         OptionalLong total = chunking.progress == Progress.Mode.NONE ? OptionalLong.empty()
-                : JsonlReader.countRecords(in);
+                : DocSource.countRecords(in);
         Stack loaded = loaded();
-        String hypothesis = hypothesis(loaded);
-        note("model " + describe(loaded) + ", labels " + labelNames
-                + (noneLabel == null ? "" : " + catch-all '" + noneLabel.trim() + "'") + ", template \"" + hypothesis + "\"");
+        String catchAll = noneLabel == null ? "" : " + catch-all '" + noneLabel.trim() + "'";
+        note("model " + describe(loaded) + ", labels " + labelNames + catchAll + ", template \""
+                + hypothesis(loaded) + "\"");
 
         // Predictions on a terminal: a bar redrawn between them would only garble both.
         Progress.Mode mode = chunking.progress == Progress.Mode.AUTO && outFile == null
                 && Progress.stdoutIsTerminal() ? Progress.Mode.LINES : chunking.progress;
         Progress shown = new Progress(err(), name(), total, mode);
-        // A device or pipe (--out /dev/stdout) is written as it is; a symlink's file is replaced, not the link.
-        boolean special = outFile != null && Files.exists(outFile) && !Files.isRegularFile(outFile);
-        Path target = outFile == null || special || !Files.exists(outFile) ? outFile : outFile.toRealPath();
         ClassificationRequest request = new ClassificationRequest(List.of(), labelSpecs, given, multiLabel,
                 LongText.TRUNCATE);
         long[] written = { 0 };
-        if (outFile == null || special) {
+        // A device or pipe (--out /dev/stdout) is written as it is; a symlink's file is replaced, not the link.
+        if (outFile == null || Files.exists(outFile) && !Files.isRegularFile(outFile)) {
             written[0] = classifyAll(request, loaded, shown, outFile);
         } else {
             // A failed or interrupted run never leaves a shorter file that looks complete, nor clobbers an old one.
+            Path target = Files.exists(outFile) ? outFile.toRealPath() : outFile;
             AtomicFiles.write(target, part -> written[0] = classifyAll(request, loaded, shown, part));
         }
         note(String.format(Locale.ROOT, "%,d documents classified in %.1f s (%.1f docs/s)%s%s", written[0],
@@ -100,11 +95,9 @@ public class ClassifyFilesCommand extends EngineCommand {
         try (Writer writer = open(file)) {
             DocSource source = new DocSource(in, false, onBadLine, message -> shown.message(name() + ": " + message));
             long count = chunking.classify(service, request, loaded, source, shown, doc -> true, (docs, results) -> {
-                StringBuilder lines = new StringBuilder(docs.size() * 96);
                 for (int i = 0; i < docs.size(); i++) {
-                    lines.append(line(docs.get(i), results.get(i))).append('\n');
+                    writer.write(line(docs.get(i), results.get(i)) + "\n");
                 }
-                writer.write(lines.toString());
                 shown.skipped(source.skipped());
                 shown.add(docs.size());
             });
@@ -119,12 +112,9 @@ public class ClassifyFilesCommand extends EngineCommand {
     }
 
     private static String line(DocSource.Doc doc, Classification result) throws IOException {
-        ObjectNode node = DocSource.JSON.createObjectNode();
-        node.set("id", doc.id());
-        ArrayNode labels = node.putArray("labels");
-        result.labels().forEach(labels::add);
-        ArrayNode scores = node.putArray("scores");
-        result.scores().forEach(scores::add);
+        ObjectNode node = DocSource.JSON.createObjectNode().set("id", doc.id());
+        result.labels().forEach(node.putArray("labels")::add);
+        result.scores().forEach(node.putArray("scores")::add);
         return DocSource.JSON.writeValueAsString(node);
     }
 

@@ -57,24 +57,21 @@ final class Cli {
     }
 
     /** The one place a failure's kind becomes an exit code. */
-    static int exitCode(TriageException.Kind kind) {
+    private static int exitCode(TriageException.Kind kind) {
         return kind == TriageException.Kind.BAD_INPUT ? CliException.USAGE : CliException.FAILURE;
     }
 
     /** The failure in the command line's terms: the option a request field came from, and what to do. */
-    static String describe(TriageException failure) {
+    private static String describe(TriageException failure) {
         String field = failure.field().orElse("");
-        String option = field.startsWith("labels") ? "--labels"
-                : field.equals("hypothesisTemplate") ? "--template"
-                : field.equals("texts") ? "--in" : null;
-        String where = option == null ? "" : option + (field.equals("labels") || field.equals("hypothesisTemplate")
-                || field.equals("texts") ? ": " : " (" + field + "): ");
-        String hint = switch (failure.kind()) {
-            case DEADLINE -> " (one step classifies --chunk documents: use a smaller --chunk, or raise "
-                    + "triage.batch.deadline)";
-            case BAD_INPUT, OVERLOADED, NOT_READY, MODEL_FAILURE, METHOD_NOT_ALLOWED, UNSUPPORTED_MEDIA_TYPE, TOO_LARGE,
-                    WRONG_MODEL, UNAUTHORIZED -> "";
+        String where = switch (field) {
+            case "labels" -> "--labels: ";
+            case "hypothesisTemplate" -> "--template: ";
+            case "texts" -> "--in: ";
+            default -> field.startsWith("labels") ? "--labels (" + field + "): " : "";
         };
+        String hint = failure.kind() != TriageException.Kind.DEADLINE ? ""
+                : " (one step classifies --chunk documents: use a smaller --chunk, or raise triage.batch.deadline)";
         return (failure.kind() == TriageException.Kind.BAD_INPUT ? "" : "failed: ") + where + failure.getMessage()
                 + hint;
     }

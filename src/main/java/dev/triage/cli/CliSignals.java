@@ -17,7 +17,7 @@ import sun.misc.Signal;
  */
 final class CliSignals {
 
-    static final Duration GRACE = Duration.ofSeconds(15);
+    private static final Duration GRACE = Duration.ofSeconds(15);
     private static final AtomicReference<String> CAUGHT = new AtomicReference<>();
     private static volatile Thread command;
     private static boolean serverStarted;

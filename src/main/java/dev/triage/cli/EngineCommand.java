@@ -158,10 +158,7 @@ abstract class EngineCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The serving stack, once loaded. A command-line run starts loading here, after the command has checked its
-     * options and input, so a usage error answers at once instead of after the model load.
-     */
+    /** Loads the serving stack (once); called after the options and input are checked, so usage errors come first. */
     Stack loaded() {
         return loaded(engine);
     }

@@ -86,7 +86,7 @@ public class EvalCommand extends EngineCommand {
             return labelNames.stream().map(LabelSpec::plain).toList();
         }
         checkAtLeastOne("--examples-per-label", examplesPerLabel);
-        JsonlReader.requireReadable(examples);
+        DocSource.requireReadable(examples);
         List<List<String>> picked = new ArrayList<>();
         labelNames.forEach(l -> picked.add(new ArrayList<>()));
         try (DocSource source = new DocSource(examples, true, DocSource.OnBadLine.SKIP, message -> {
@@ -128,7 +128,7 @@ public class EvalCommand extends EngineCommand {
         chunking.check(config.limits());
         checkWritable("--json", json);
         Map<String, Integer> goldToIndex = GoldIndex.of(labelNames, labelMap);
-        JsonlReader.requireReadable(in);
+        DocSource.requireReadable(in);
         GoldCount counted = GoldCount.of(in, onBadLine, this::note, goldToIndex, noneIndex, labelNames,
                 dropUnmapped);
 

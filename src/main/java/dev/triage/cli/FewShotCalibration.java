@@ -29,7 +29,7 @@ final class FewShotCalibration {
     }
 
     static FewShotCalibration read(Path file, int perLabel, Map<String, Integer> goldToIndex) {
-        JsonlReader.requireReadable(file);
+        DocSource.requireReadable(file);
         Map<String, List<String>> byGold = new LinkedHashMap<>();
         try (DocSource source = new DocSource(file, true, DocSource.OnBadLine.SKIP, message -> {
         })) {

@@ -1,7 +1,6 @@
 package dev.triage.cli;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,8 +19,13 @@ public final class Main {
      * the port is no clash; logs on stderr as plain text (the server's are JSON in prod), since stdout carries
      * the results; no readiness delay at exit.
      */
-    static final Map<String, String> CLI_PROPERTIES = cliProperties();
-
+    private static final Map<String, String> CLI_PROPERTIES = Map.of(
+            "quarkus.http.host-enabled", "false",
+            "quarkus.log.console.stderr", "true",
+            "quarkus.log.console.json.enabled", "false",
+            "quarkus.shutdown.delay", "0s",
+            // Quarkus' start/stop INFO lines are noise before --help or a command's output; warnings still show.
+            "quarkus.log.category.\"io.quarkus\".level", "WARN");
 
     public static void main(String... args) {
         if (args.length == 0) {
@@ -31,12 +35,12 @@ public final class Main {
         }
         CliSignals.install(); // before Quarkus starts: a signal during its start must not fail the start
         List<String> set = new ArrayList<>();
-        for (Map.Entry<String, String> property : CLI_PROPERTIES.entrySet()) {
-            if (System.getProperty(property.getKey()) == null) {
-                System.setProperty(property.getKey(), property.getValue());
-                set.add(property.getKey());
+        CLI_PROPERTIES.forEach((key, value) -> {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, value);
+                set.add(key);
             }
-        }
+        });
         try {
             // In a packaged app this ends with System.exit; it returns only where an exit handler is installed
             // (tests run several applications in one JVM, which must not inherit these settings).
@@ -44,16 +48,5 @@ public final class Main {
         } finally {
             set.forEach(System::clearProperty);
         }
-    }
-
-    private static Map<String, String> cliProperties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("quarkus.http.host-enabled", "false");
-        properties.put("quarkus.log.console.stderr", "true");
-        properties.put("quarkus.log.console.json.enabled", "false");
-        properties.put("quarkus.shutdown.delay", "0s");
-        // Quarkus' start/stop INFO lines are noise before --help or a command's output; warnings still show.
-        properties.put("quarkus.log.category.\"io.quarkus\".level", "WARN");
-        return Map.copyOf(properties);
     }
 }

@@ -13,15 +13,9 @@ import java.util.OptionalLong;
  */
 final class Progress {
 
-    /** How progress is shown. */
+    /** How progress is shown: AUTO is BAR (one line redrawn in place) on a terminal, else LINES (every 5 s). */
     enum Mode {
-        /** bar on a terminal, lines otherwise */
-        AUTO,
-        /** one line redrawn in place */
-        BAR,
-        /** a line every 5 s and at the end */
-        LINES,
-        NONE
+        AUTO, BAR, LINES, NONE
     }
 
     private static final long LINE_EVERY_NANOS = 5_000_000_000L;
@@ -41,11 +35,7 @@ final class Progress {
         this.err = err;
         this.what = what;
         this.total = total;
-        this.mode = mode == Mode.AUTO ? (stderrIsTerminal() ? Mode.BAR : Mode.LINES) : mode;
-    }
-
-    static boolean stderrIsTerminal() {
-        return terminal(2);
+        this.mode = mode == Mode.AUTO ? (terminal(2) ? Mode.BAR : Mode.LINES) : mode;
     }
 
     static boolean stdoutIsTerminal() {
@@ -65,12 +55,8 @@ final class Progress {
     synchronized void add(long docs) {
         done += docs;
         long now = System.nanoTime();
-        if (mode == Mode.BAR && now - lastShown >= BAR_EVERY_NANOS) {
-            draw(now);
-        } else if (mode == Mode.LINES && now - lastShown >= LINE_EVERY_NANOS) {
-            err.println(line(now));
-            err.flush();
-            lastShown = now;
+        if (now - lastShown >= (mode == Mode.BAR ? BAR_EVERY_NANOS : LINE_EVERY_NANOS)) {
+            show(now);
         }
     }
 
@@ -95,7 +81,7 @@ final class Progress {
         }
         err.println(text);
         if (drawn) {
-            draw(System.nanoTime());
+            show(System.nanoTime());
         }
         err.flush();
     }
@@ -111,22 +97,23 @@ final class Progress {
 
     /** The final state, and the terminal's cursor back on a line of its own. */
     synchronized void finish() {
-        long now = System.nanoTime();
+        show(System.nanoTime());
         if (mode == Mode.BAR) {
-            draw(now);
             err.println();
-        } else if (mode == Mode.LINES) {
-            err.println(line(now));
         }
         err.flush();
     }
 
-    private void draw(long now) {
+    /** The bar redrawn in place (padded over a longer one), or a line of its own. */
+    private void show(long now) {
         String line = line(now);
-        int pad = Math.max(0, lastWidth - line.length());
-        err.print("\r" + line + " ".repeat(pad));
+        if (mode == Mode.BAR) {
+            err.print("\r" + line + " ".repeat(Math.max(0, lastWidth - line.length())));
+            lastWidth = line.length();
+        } else if (mode == Mode.LINES) {
+            err.println(line);
+        }
         err.flush();
-        lastWidth = line.length();
         lastShown = now;
     }
 

@@ -40,8 +40,8 @@ public class TriageCommand implements Runnable {
             return new String[] {
                     "triage " + config.getOptionalValue("quarkus.application.version", String.class).orElse("unknown"),
                     "model " + config.getOptionalValue("triage.model.dir", String.class)
-                            .orElseGet(() -> config.getOptionalValue("triage.model.name", String.class)
-                                    .orElse("all-minilm-l6-v2-q")),
+                            .or(() -> config.getOptionalValue("triage.model.name", String.class))
+                            .orElse("all-minilm-l6-v2-q"),
                     "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")" };
         }
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Reading JSON Lines input for the CLI: line numbers, blank lines, gzip, and bad lines named by number. */
-class JsonlReaderTest {
+class DocSourceTest {
 
     @TempDir
     Path dir;
@@ -36,25 +36,29 @@ class JsonlReaderTest {
         return file;
     }
 
-    private static List<JsonlReader.Line> lines(Path file) throws IOException {
-        List<JsonlReader.Line> lines = new ArrayList<>();
-        try (JsonlReader reader = JsonlReader.open(file)) {
-            for (JsonlReader.Line line = reader.next(); line != null; line = reader.next()) {
-                lines.add(line);
+    private static List<DocSource.Doc> lines(Path file) {
+        List<DocSource.Doc> lines = new ArrayList<>();
+        try (DocSource docs = open(file)) {
+            for (DocSource.Doc doc = docs.next(); doc != null; doc = docs.next()) {
+                lines.add(doc);
             }
         }
         return lines;
+    }
+
+    private static DocSource open(Path file) {
+        return new DocSource(file, false, DocSource.OnBadLine.FAIL, w -> { });
     }
 
     private static final String WITH_BLANKS = "{\"text\":\"a\"}\n\n   \n{\"text\":\"b\"}\r\n\t\n{\"text\":\"c\"}";
 
     @Test
     void blankLinesArePassedOverButStillCounted() throws IOException {
-        List<JsonlReader.Line> lines = lines(plain(WITH_BLANKS));
-        assertEquals(List.of(1L, 4L, 6L), lines.stream().map(JsonlReader.Line::number).toList());
-        assertEquals("{\"text\":\"b\"}", lines.get(1).text());
-        assertEquals(OptionalLong.of(3), JsonlReader.countRecords(plain(WITH_BLANKS)));
-        assertEquals(OptionalLong.of(2), JsonlReader.countRecords(plain("{}\n{}\n\n")));
+        List<DocSource.Doc> lines = lines(plain(WITH_BLANKS));
+        assertEquals(List.of(1L, 4L, 6L), lines.stream().map(DocSource.Doc::line).toList());
+        assertEquals("b", lines.get(1).text());
+        assertEquals(OptionalLong.of(3), DocSource.countRecords(plain(WITH_BLANKS)));
+        assertEquals(OptionalLong.of(2), DocSource.countRecords(plain("{}\n{}\n\n")));
     }
 
     @Test
@@ -63,15 +67,15 @@ class JsonlReaderTest {
         assertEquals(lines(plain(WITH_BLANKS)), lines(gz));
         Path disguised = Files.move(gz, dir.resolve("no-suffix.jsonl"));
         assertEquals(3, lines(disguised).size());
-        assertEquals(OptionalLong.empty(), JsonlReader.countRecords(disguised), "a gzip file is not read twice");
+        assertEquals(OptionalLong.empty(), DocSource.countRecords(disguised), "a gzip file is not read twice");
     }
 
     @Test
     void aMissingFileIsAUsageError() {
-        CliException e = assertThrows(CliException.class, () -> JsonlReader.open(dir.resolve("absent.jsonl")));
+        CliException e = assertThrows(CliException.class, () -> open(dir.resolve("absent.jsonl")));
         assertEquals(CliException.USAGE, e.exitCode());
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
-        assertThrows(CliException.class, () -> JsonlReader.open(dir));
+        assertThrows(CliException.class, () -> open(dir));
     }
 
     @Test
