@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -37,9 +36,9 @@ public final class ClassifyRequest {
 
     private static final Map<String, String> ALIASES = Map.of("candidate_labels", "labels", "hypothesis_template",
             "hypothesisTemplate", "hypothesis_templates", "hypothesisTemplates", "multi_label", "multiLabel");
-    private static final Set<String> FIELDS = Set.of("texts", "labels", "hypothesisTemplate", "hypothesisTemplates",
+    private static final List<String> FIELDS = List.of("texts", "labels", "hypothesisTemplate", "hypothesisTemplates",
             "multiLabel", "longText");
-    private static final Set<String> LABEL_FIELDS = Set.of("name", "description", "examples", "none",
+    private static final List<String> LABEL_FIELDS = List.of("name", "description", "examples", "none",
             "threshold");
     private static final ObjectReader READER = StrictJson.strictReader();
 
