@@ -114,7 +114,8 @@ final class BenchReport {
 
     void write(Path json) {
         Machine machine = new Machine(Runtime.getRuntime().availableProcessors(), Runtime.version().toString(),
-                System.getProperty("java.vm.name"), System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+                System.getProperty("java.vm.name"),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         ModelSpec spec = setup.stack().model().spec();
         Model model = new Model(spec.name(), setup.stack().model().kind().name().toLowerCase(Locale.ROOT),
                 spec.maxLength());

@@ -44,15 +44,14 @@ record FewShotCalibration(Map<String, List<String>> byGold, Map<String, Integer>
         return byKey;
     }
 
-    /** Examples of gold labels that map to candidate {@code index} (or, for -1, to none of them). */
+    /** Each gold label's examples, of the gold labels that map to candidate {@code index} (-1: to none of them). */
+    private List<List<String>> lists(int index, boolean matching) {
+        return byGold.entrySet().stream().filter(e -> (goldToIndex.getOrDefault(e.getKey(), -1) == index) == matching)
+                .map(Map.Entry::getValue).toList();
+    }
+
     private List<String> of(int index, boolean matching) {
-        List<String> texts = new ArrayList<>();
-        byGold.forEach((gold, list) -> {
-            if ((goldToIndex.getOrDefault(gold, -1) == index) == matching) {
-                texts.addAll(list);
-            }
-        });
-        return texts;
+        return lists(index, matching).stream().flatMap(List::stream).toList();
     }
 
     LabelSpec label(LabelSpec plain, int index) {
@@ -69,12 +68,7 @@ record FewShotCalibration(Map<String, List<String>> byGold, Map<String, Integer>
      * taken in turn from each gold label so that at most {@code max} cover them all.
      */
     LabelSpec noneLabel(LabelSpec catchAll, int index, int max) {
-        List<List<String>> others = new ArrayList<>();
-        byGold.forEach((gold, list) -> {
-            if (goldToIndex.getOrDefault(gold, -1) != index && !list.isEmpty()) {
-                others.add(list);
-            }
-        });
+        List<List<String>> others = new ArrayList<>(lists(index, false));
         List<String> picked = new ArrayList<>();
         for (int round = 0; picked.size() < max && !others.isEmpty(); round++) {
             int r = round;
