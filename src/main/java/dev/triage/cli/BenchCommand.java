@@ -148,7 +148,7 @@ public class BenchCommand extends EngineCommand {
                         repeat, run.wallSeconds(), run.docsPerSecond()));
             }
         }
-        return new BenchReport.Result(task, k, BenchReport.median(runs), 0, runs);
+        return new BenchReport.Result(BenchReport.median(runs), task, k, 2 * k, 0, runs);
     }
 
     private List<String> read() {
@@ -163,10 +163,9 @@ public class BenchCommand extends EngineCommand {
     }
 
     private List<Integer> workerCounts() {
-        if (!workers.isEmpty()) {
-            return List.copyOf(new LinkedHashSet<>(workers));
-        }
-        return List.copyOf(new LinkedHashSet<>(List.of(1, TriageConfig.effectiveWorkers(config.pool().workers()))));
+        List<Integer> counts = workers.isEmpty() ? List.of(1, TriageConfig.effectiveWorkers(config.pool().workers()))
+                : workers;
+        return List.copyOf(new LinkedHashSet<>(counts));
     }
 
     /** Latency per document (ns) and the span from the first submit to the last result. */

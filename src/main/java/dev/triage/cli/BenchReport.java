@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.triage.config.TriageConfig;
+import dev.triage.model.ModelSpec;
 import dev.triage.service.Stack;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -22,8 +22,9 @@ final class BenchReport {
             double modelSeconds, double modelShare) {
     }
 
-    /** Medians over the runs of one task at one worker count. */
-    record Result(String task, int workers, Run median, double speedup, List<Run> runs) {
+    /** Medians over the runs of one task at one worker count (--json: the medians as its own fields). */
+    @RegisterForReflection
+    record Result(@JsonUnwrapped Run median, String task, int workers, int callers, double speedup, List<Run> runs) {
     }
 
     /** What was measured, and how. */
@@ -45,7 +46,7 @@ final class BenchReport {
         this.results = measured.stream().map(r -> {
             Result first = measured.stream().filter(b -> b.task().equals(r.task()) && b.workers() == base)
                     .findFirst().orElse(r);
-            return new Result(r.task(), r.workers(), r.median(),
+            return new Result(r.median(), r.task(), r.workers(), r.callers(),
                     r.median().docsPerSecond() / first.median().docsPerSecond(), r.runs());
         }).toList();
     }
@@ -96,38 +97,30 @@ final class BenchReport {
         }
     }
 
+    /** What --json writes. */
+    @RegisterForReflection
+    record Json(Machine machine, Model model, String input, int docs, long tokens, List<String> labels,
+            String template, int requestSize, int repeat, int batchMaxSize, boolean cacheEnabled,
+            int speedupBaseWorkers, List<Result> results) {
+    }
+
+    @RegisterForReflection
+    record Machine(int availableProcessors, String javaVersion, String javaVm, String os) {
+    }
+
+    @RegisterForReflection
+    record Model(String name, String kind, int maxLength) {
+    }
+
     void write(Path json) {
-        ObjectNode root = DocSource.JSON.createObjectNode();
-        ObjectNode machine = root.putObject("machine");
-        machine.put("availableProcessors", Runtime.getRuntime().availableProcessors());
-        machine.put("javaVersion", Runtime.version().toString());
-        machine.put("javaVm", System.getProperty("java.vm.name"));
-        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        ObjectNode model = root.putObject("model");
-        model.put("name", setup.stack().model().spec().name());
-        model.put("kind", setup.stack().model().kind().name().toLowerCase(Locale.ROOT));
-        model.put("maxLength", setup.stack().model().spec().maxLength());
-        root.put("input", setup.input().toString());
-        root.put("docs", setup.docs());
-        root.put("tokens", setup.tokens());
-        setup.labels().forEach(root.putArray("labels")::add);
-        root.put("template", setup.template());
-        root.put("requestSize", setup.requestSize());
-        root.put("repeat", setup.repeat());
-        root.put("batchMaxSize", setup.config().batch().maxSize());
-        root.put("cacheEnabled", setup.config().cache().enabled());
-        root.put("speedupBaseWorkers", base);
-        ArrayNode all = root.putArray("results");
-        for (Result r : results) {
-            ObjectNode node = DocSource.JSON.valueToTree(r.median());
-            node.put("task", r.task());
-            node.put("workers", r.workers());
-            node.put("callers", 2 * r.workers());
-            node.put("speedup", r.speedup());
-            ArrayNode runs = node.putArray("runs");
-            r.runs().forEach(run -> runs.add(DocSource.JSON.<ObjectNode>valueToTree(run)));
-            all.add(node);
-        }
-        EngineCommand.writeJson(json, root);
+        Machine machine = new Machine(Runtime.getRuntime().availableProcessors(), Runtime.version().toString(),
+                System.getProperty("java.vm.name"),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        ModelSpec spec = setup.stack().model().spec();
+        Model model = new Model(spec.name(), setup.stack().model().kind().name().toLowerCase(Locale.ROOT),
+                spec.maxLength());
+        EngineCommand.writeJson(json, DocSource.JSON.valueToTree(new Json(machine, model, setup.input().toString(),
+                setup.docs(), setup.tokens(), setup.labels(), setup.template(), setup.requestSize(), setup.repeat(),
+                setup.config().batch().maxSize(), setup.config().cache().enabled(), base, results)));
     }
 }

@@ -6,14 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.Dependent;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.triage.scoring.LabelSpec;
 import dev.triage.service.Stack;
@@ -21,6 +21,7 @@ import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,9 +36,8 @@ import picocli.CommandLine.Option;
 @RegisterForReflection
 public class CalibrateCommand extends EngineCommand {
 
-    @Option(names = "--label-map", split = ",", paramLabel = "GOLD=LABEL",
-            description = "Gold label to candidate label; with --none-label, gold labels not mapped count as none")
-    Map<String, String> labelMap = new LinkedHashMap<>();
+    @Mixin
+    GoldIndex goldIndex;
 
     @Option(names = "--strengths-out", paramLabel = "FILE",
             description = "Also write each text's label strengths, {\"id\", \"label\", \"strengths\"} per line")
@@ -50,7 +50,7 @@ public class CalibrateCommand extends EngineCommand {
     Double prior;
 
     /** One labelled text: its strengths per real label, and the index of its gold label (-1: none of them). */
-    record Example(com.fasterxml.jackson.databind.JsonNode id, String label, double[] strengths, int gold) {
+    record Example(JsonNode id, String label, double[] strengths, @JsonIgnore int gold) {
     }
 
     @Override
@@ -62,8 +62,7 @@ public class CalibrateCommand extends EngineCommand {
         if (prior != null && !(prior > 0 && prior < 1)) {
             throw CliException.usage("--prior must be between 0 and 1, not " + prior);
         }
-        Map<String, Integer> goldToIndex = GoldIndex.of(realNames, labelMap);
-        DocSource.requireReadable(in);
+        Map<String, Integer> goldToIndex = goldIndex.of(realNames);
         List<DocSource.Doc> docs = readDocs(goldToIndex);
         Stack loaded = loaded();
         String hypothesis = hypothesis(loaded);
@@ -106,32 +105,18 @@ public class CalibrateCommand extends EngineCommand {
     private List<Example> score(Stack loaded, List<DocSource.Doc> docs, List<LabelSpec> specs,
             Map<String, Integer> goldToIndex) {
         double[][] strengths = strengths(loaded, docs.stream().map(DocSource.Doc::text).toList(), specs);
-        List<Example> examples = new ArrayList<>(docs.size());
-        for (int i = 0; i < docs.size(); i++) {
-            DocSource.Doc doc = docs.get(i);
-            examples.add(new Example(doc.id(), doc.label(), strengths[i], goldToIndex.getOrDefault(doc.label(), -1)));
-        }
-        return examples;
+        return IntStream.range(0, docs.size()).mapToObj(i -> new Example(docs.get(i).id(), docs.get(i).label(),
+                strengths[i], goldToIndex.getOrDefault(docs.get(i).label(), -1))).toList();
     }
 
+    /** One {@link Example} per line, without its gold index. */
     private void writeStrengths(List<Example> examples) throws IOException {
         try (Writer writer = Files.newBufferedWriter(strengthsOut, StandardCharsets.UTF_8)) {
             for (Example example : examples) {
-                ObjectNode line = DocSource.JSON.createObjectNode();
-                line.set("id", example.id());
-                line.put("label", example.label());
-                var values = line.putArray("strengths");
-                for (double s : example.strengths()) {
-                    values.add(s);
-                }
-                writer.write(DocSource.JSON.writeValueAsString(line));
+                writer.write(DocSource.JSON.writeValueAsString(example));
                 writer.write('\n');
             }
         }
         note("strengths written to " + strengthsOut);
-    }
-
-    static String format(double value) {
-        return String.format(Locale.ROOT, "%.4f", value);
     }
 }

@@ -2,7 +2,6 @@ package dev.triage.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,10 +37,8 @@ import picocli.CommandLine.Option;
 @RegisterForReflection
 public class EvalCommand extends EngineCommand {
 
-    @Option(names = "--label-map", split = ",", paramLabel = "GOLD=LABEL",
-            description = "Gold label to candidate label, e.g. rec.motorcycles=motorcycles; gold labels not mapped "
-                    + "must be candidate labels themselves (or, with --none-label, count as none of them)")
-    Map<String, String> labelMap = new LinkedHashMap<>();
+    @Mixin
+    GoldIndex goldIndex;
 
     @Option(names = "--drop-unmapped",
             description = "Leave out documents whose gold label maps to no candidate (default: that is an error)")
@@ -86,26 +83,16 @@ public class EvalCommand extends EngineCommand {
             return labelNames.stream().map(LabelSpec::plain).toList();
         }
         checkAtLeastOne("--examples-per-label", examplesPerLabel);
-        DocSource.requireReadable(examples);
-        List<List<String>> picked = new ArrayList<>();
-        labelNames.forEach(l -> picked.add(new ArrayList<>()));
-        try (DocSource source = new DocSource(examples, true, DocSource.OnBadLine.SKIP, message -> {
-        })) {
-            for (DocSource.Doc doc = source.next(); doc != null; doc = source.next()) {
-                Integer index = goldToIndex.get(doc.label());
-                if (index != null && index < picked.size() && picked.get(index).size() < examplesPerLabel
-                        && doc.text().strip().split("\\s+").length >= 20) {
-                    picked.get(index).add(doc.text());
-                }
-            }
-        }
+        Map<Integer, List<String>> picked = FewShotCalibration.firstPer(examples, examplesPerLabel,
+                doc -> goldToIndex.getOrDefault(doc.label(), -1));
         List<LabelSpec> specs = new ArrayList<>();
         for (int l = 0; l < labelNames.size(); l++) {
-            if (picked.get(l).isEmpty()) {
+            List<String> texts = picked.getOrDefault(l, List.of());
+            if (texts.isEmpty()) {
                 throw CliException.usage("--examples: " + examples + " has no example for label '"
                         + labelNames.get(l) + "'");
             }
-            specs.add(new LabelSpec(labelNames.get(l), Optional.empty(), List.copyOf(picked.get(l))));
+            specs.add(new LabelSpec(labelNames.get(l), Optional.empty(), List.copyOf(texts)));
         }
         service.rules().labels(specs);
         note("few-shot: " + specs.stream().mapToInt(s -> s.examples().size()).sum() + " examples from " + examples);
@@ -124,11 +111,10 @@ public class EvalCommand extends EngineCommand {
         if (positive != null && !realNames.contains(positive)) {
             throw CliException.usage("--positive: '" + positive + "' is not one of the labels " + realNames);
         }
-        List<String> given = template();
+        template();
         chunking.check(config.limits());
         checkWritable("--json", json);
-        Map<String, Integer> goldToIndex = GoldIndex.of(labelNames, labelMap);
-        DocSource.requireReadable(in);
+        Map<String, Integer> goldToIndex = goldIndex.of(labelNames);
         GoldCount counted = GoldCount.of(in, onBadLine, this::note, goldToIndex, noneIndex, labelNames,
                 dropUnmapped);
 
@@ -140,18 +126,14 @@ public class EvalCommand extends EngineCommand {
         note("model " + describe(loaded) + ", labels " + labelNames + (noneIndex < 0 ? "" : " ('" + noneLabel.trim()
                 + "' the catch-all)") + ", template \"" + hypothesis + "\"");
         if (oneVsRest) {
-            new OneVsRest(this, loaded, hypothesis).run(labelSpecs, goldToIndex, counted.kept());
+            new OneVsRest(this, loaded, hypothesis, goldToIndex, counted.kept()).run(labelSpecs);
             return 0;
         }
         long start = System.nanoTime();
         EvalReport report = evaluate(loaded, labelSpecs, goldToIndex::get, counted.kept());
         double seconds = (System.nanoTime() - start) / 1e9;
-        print(loaded, hypothesis, report, seconds, counted);
         String positiveLabel = positive != null ? positive : noneIndex >= 0 ? realNames.get(0) : null;
-        if (positiveLabel != null) {
-            out().printf(Locale.ROOT, "positive class %s: F1 %.4f%n", positiveLabel, report.f1(positiveLabel));
-            out().flush();
-        }
+        print(loaded, hypothesis, report, seconds, counted, positiveLabel);
         if (json != null) {
             writeJson(loaded, hypothesis, labelNames, report, seconds, counted, positiveLabel);
         }
@@ -183,13 +165,12 @@ public class EvalCommand extends EngineCommand {
         return report;
     }
 
-    private void print(Stack loaded, String hypothesis, EvalReport report, double seconds, GoldCount counted) {
+    private void print(Stack loaded, String hypothesis, EvalReport report, double seconds, GoldCount counted,
+            String positiveLabel) {
         long skipped = counted.skipped();
         long dropped = counted.dropped();
         var out = out();
-        out.printf(Locale.ROOT, "model: %s%n", describe(loaded));
-        out.printf(Locale.ROOT, "template: %s%n", hypothesis);
-        out.printf(Locale.ROOT, "input: %s%n", in);
+        out.printf(Locale.ROOT, "model: %s%ntemplate: %s%ninput: %s%n", describe(loaded), hypothesis, in);
         out.printf(Locale.ROOT, "docs: %d%s%s%n", report.docs(),
                 skipped > 0 ? String.format(Locale.ROOT, " (%d bad line%s skipped)", skipped, skipped == 1 ? "" : "s")
                         : "",
@@ -201,6 +182,9 @@ public class EvalCommand extends EngineCommand {
         out.print(report.table());
         out.println();
         out.print(report.confusionTable());
+        if (positiveLabel != null) {
+            out.printf(Locale.ROOT, "positive class %s: F1 %.4f%n", positiveLabel, report.f1(positiveLabel));
+        }
         out.flush();
     }
 
@@ -214,7 +198,7 @@ public class EvalCommand extends EngineCommand {
         root.put("template", hypothesis);
         labelNames.forEach(root.putArray("labels")::add);
         ObjectNode map = root.putObject("labelMap");
-        labelMap.forEach(map::put);
+        goldIndex.labelMap.forEach(map::put);
         root.put("seconds", seconds);
         root.put("docsPerSecond", report.docs() / Math.max(seconds, 1e-9));
         root.put("badLinesSkipped", counted.skipped());

@@ -1,10 +1,13 @@
 package dev.triage.cli;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -19,6 +22,17 @@ final class EvalReport {
     /** One row of the report. */
     @RegisterForReflection
     record Scores(String label, double precision, double recall, double f1, long support) {
+    }
+
+    /** The report as --json writes it. */
+    @RegisterForReflection
+    record Json(long docs, long correct, double accuracy, double macroF1, List<Scores> perClass, Scores macroAvg,
+            Scores weightedAvg, Confusion confusion) {
+    }
+
+    /** The confusion matrix over the classes that occur. */
+    @RegisterForReflection
+    record Confusion(String rows, String columns, List<String> labels, long[][] matrix) {
     }
 
     private final List<String> labels;
@@ -52,30 +66,16 @@ final class EvalReport {
     }
 
     /** Classes that occur as gold label or as prediction, in the candidates' order. */
-    List<Integer> present() {
-        List<Integer> present = new ArrayList<>();
-        for (int c = 0; c < labels.size(); c++) {
-            if (support(c) > 0 || predicted(c) > 0) {
-                present.add(c);
-            }
-        }
-        return present;
+    private List<Integer> present() {
+        return IntStream.range(0, labels.size()).filter(c -> support(c) > 0 || predicted(c) > 0).boxed().toList();
     }
 
     private long support(int c) {
-        long sum = 0;
-        for (long n : confusion[c]) {
-            sum += n;
-        }
-        return sum;
+        return Arrays.stream(confusion[c]).sum();
     }
 
     private long predicted(int c) {
-        long sum = 0;
-        for (long[] row : confusion) {
-            sum += row[c];
-        }
-        return sum;
+        return Arrays.stream(confusion).mapToLong(row -> row[c]).sum();
     }
 
     List<Scores> perClass() {
@@ -92,84 +92,76 @@ final class EvalReport {
         return rows;
     }
 
-    /** F1 of one class, 0 if it never occurs. */
+    /** One class's row, all zeros if it never occurs. */
+    Scores scores(String label) {
+        return perClass().stream().filter(r -> r.label().equals(label)).findFirst()
+                .orElse(new Scores(label, 0, 0, 0, 0));
+    }
+
     double f1(String label) {
-        return perClass().stream().filter(r -> r.label().equals(label)).mapToDouble(Scores::f1).findFirst().orElse(0);
+        return scores(label).f1();
     }
 
     Scores macro() {
-        List<Scores> rows = perClass();
-        int n = Math.max(1, rows.size());
-        return new Scores("macro avg", rows.stream().mapToDouble(Scores::precision).sum() / n,
-                rows.stream().mapToDouble(Scores::recall).sum() / n, rows.stream().mapToDouble(Scores::f1).sum() / n,
-                docs);
+        return average("macro avg", r -> 1);
     }
 
     Scores weighted() {
+        return average("weighted avg", Scores::support);
+    }
+
+    /** The rows' scores averaged with these weights (the weights of all rows sum to at least 1). */
+    private Scores average(String label, ToDoubleFunction<Scores> weight) {
         List<Scores> rows = perClass();
-        double total = Math.max(1, docs);
-        return new Scores("weighted avg", rows.stream().mapToDouble(r -> r.precision() * r.support()).sum() / total,
-                rows.stream().mapToDouble(r -> r.recall() * r.support()).sum() / total,
-                rows.stream().mapToDouble(r -> r.f1() * r.support()).sum() / total, docs);
+        double total = Math.max(1, rows.stream().mapToDouble(weight).sum());
+        ToDoubleFunction<ToDoubleFunction<Scores>> mean = score -> rows.stream()
+                .mapToDouble(r -> weight.applyAsDouble(r) * score.applyAsDouble(r)).sum() / total;
+        return new Scores(label, mean.applyAsDouble(Scores::precision), mean.applyAsDouble(Scores::recall),
+                mean.applyAsDouble(Scores::f1), docs);
     }
 
     /** Like scikit-learn's classification_report, with 4 digits. */
     String table() {
         List<Scores> rows = perClass();
-        int width = "weighted avg".length();
-        for (Scores row : rows) {
-            width = Math.max(width, row.label().length());
-        }
-        String head = "%" + width + "s %10s %10s %10s %10s%n";
+        int width = Math.max("weighted avg".length(), rows.stream().mapToInt(r -> r.label().length()).max().orElse(0));
         String row = "%" + width + "s %10.4f %10.4f %10.4f %10d%n";
-        StringBuilder table = new StringBuilder();
-        table.append(String.format(Locale.ROOT, head, "", "precision", "recall", "f1-score", "support")).append('\n');
-        for (Scores r : rows) {
-            table.append(String.format(Locale.ROOT, row, r.label(), r.precision(), r.recall(), r.f1(), r.support()));
-        }
-        table.append('\n');
-        table.append(String.format(Locale.ROOT, "%" + width + "s %10s %10s %10.4f %10d%n", "accuracy", "", "",
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%" + width + "s %10s %10s %10s %10s%n%n",
+                "", "precision", "recall", "f1-score", "support"));
+        rows.forEach(r -> table.append(format(row, r)));
+        table.append(String.format(Locale.ROOT, "%n%" + width + "s %10s %10s %10.4f %10d%n", "accuracy", "", "",
                 accuracy(), docs));
-        for (Scores r : List.of(macro(), weighted())) {
-            table.append(String.format(Locale.ROOT, row, r.label(), r.precision(), r.recall(), r.f1(), r.support()));
-        }
+        List.of(macro(), weighted()).forEach(r -> table.append(format(row, r)));
         return table.toString();
+    }
+
+    private static String format(String row, Scores r) {
+        return String.format(Locale.ROOT, row, r.label(), r.precision(), r.recall(), r.f1(), r.support());
     }
 
     /** Rows: gold, columns: predicted; columns are numbered when the names would make it too wide. */
     String confusionTable() {
         List<Integer> present = present();
-        int nameWidth = 0;
-        long max = 0;
-        for (int c : present) {
-            nameWidth = Math.max(nameWidth, labels.get(c).length());
-            for (int p : present) {
-                max = Math.max(max, confusion[c][p]);
-            }
-        }
+        int nameWidth = present.stream().mapToInt(c -> labels.get(c).length()).max().orElse(0);
+        long max = present.stream().flatMapToLong(g -> present.stream().mapToLong(p -> confusion[g][p])).max()
+                .orElse(0);
+        int indexWidth = String.valueOf(present.size() - 1).length() + 2;
         int cell = Math.max(String.valueOf(max).length(), 3);
         boolean named = present.size() * (Math.max(cell, nameWidth) + 2) + nameWidth <= 120;
-        if (named) {
-            cell = Math.max(cell, nameWidth);
-        } else {
-            cell = Math.max(cell, String.valueOf(present.size() - 1).length() + 2);
-        }
+        cell = Math.max(cell, named ? nameWidth : indexWidth);
+        IntFunction<String> key = i -> named ? labels.get(present.get(i)) : "[" + i + "]";
+        // a row starts with its name, or with its number and then its name (a format ignores arguments left over)
+        String rowHead = named ? "%" + nameWidth + "s" : "%" + (indexWidth + 1) + "s %-" + nameWidth + "s";
         StringBuilder table = new StringBuilder("confusion matrix (rows: gold, columns: predicted)\n");
-        String rowHead = named ? "%" + nameWidth + "s" : "%" + (String.valueOf(present.size() - 1).length() + 3)
-                + "s %-" + nameWidth + "s";
-        table.append(named ? String.format(Locale.ROOT, rowHead, "")
-                : String.format(Locale.ROOT, rowHead, "", ""));
+        table.append(String.format(Locale.ROOT, rowHead, "", ""));
         for (int i = 0; i < present.size(); i++) {
-            String header = named ? labels.get(present.get(i)) : "[" + i + "]";
-            table.append("  ").append(String.format(Locale.ROOT, "%" + cell + "s", header));
+            table.append(String.format(Locale.ROOT, "  %" + cell + "s", key.apply(i)));
         }
         table.append('\n');
         for (int i = 0; i < present.size(); i++) {
             int gold = present.get(i);
-            table.append(named ? String.format(Locale.ROOT, rowHead, labels.get(gold))
-                    : String.format(Locale.ROOT, rowHead, "[" + i + "]", labels.get(gold)));
+            table.append(String.format(Locale.ROOT, rowHead, key.apply(i), labels.get(gold)));
             for (int p : present) {
-                table.append("  ").append(String.format(Locale.ROOT, "%" + cell + "d", confusion[gold][p]));
+                table.append(String.format(Locale.ROOT, "  %" + cell + "d", confusion[gold][p]));
             }
             table.append('\n');
         }
@@ -177,27 +169,10 @@ final class EvalReport {
     }
 
     ObjectNode json() {
-        ObjectNode json = DocSource.JSON.createObjectNode();
-        json.put("docs", docs);
-        json.put("correct", correct);
-        json.put("accuracy", accuracy());
-        json.put("macroF1", macro().f1());
-        ArrayNode classes = json.putArray("perClass");
-        perClass().forEach(r -> classes.add(DocSource.JSON.<ObjectNode>valueToTree(r)));
-        json.set("macroAvg", DocSource.JSON.valueToTree(macro()));
-        json.set("weightedAvg", DocSource.JSON.valueToTree(weighted()));
-        ObjectNode matrix = json.putObject("confusion");
-        matrix.put("rows", "gold");
-        matrix.put("columns", "predicted");
-        ArrayNode names = matrix.putArray("labels");
-        ArrayNode counts = matrix.putArray("matrix");
-        for (int gold : present()) {
-            names.add(labels.get(gold));
-            ArrayNode row = counts.addArray();
-            for (int p : present()) {
-                row.add(confusion[gold][p]);
-            }
-        }
-        return json;
+        List<Integer> present = present();
+        long[][] matrix = present.stream().map(g -> present.stream().mapToLong(p -> confusion[g][p]).toArray())
+                .toArray(long[][]::new);
+        return DocSource.JSON.valueToTree(new Json(docs, correct, accuracy(), macro().f1(), perClass(), macro(),
+                weighted(), new Confusion("gold", "predicted", present.stream().map(labels::get).toList(), matrix)));
     }
 }

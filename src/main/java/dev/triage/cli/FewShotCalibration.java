@@ -13,45 +13,45 @@ import dev.triage.scoring.CalibrationFit;
 import dev.triage.scoring.LabelSpec;
 
 /**
- * {@code eval --one-vs-rest --examples FILE}: a few labelled texts per gold label (the first N of at least 20
- * words) become the label's examples, and the catch-all's threshold is fitted on them (see {@link #threshold}).
+ * {@code eval --examples FILE}: a few labelled texts per gold label (the first N of at least 20 words) become the
+ * label's examples; with --one-vs-rest the catch-all's threshold is also fitted on them (see {@link #threshold}).
+ *
+ * @param byGold each gold label's examples
  */
-final class FewShotCalibration {
+record FewShotCalibration(Map<String, List<String>> byGold, Map<String, Integer> goldToIndex) {
 
     private static final int MIN_WORDS = 20;
 
-    private final Map<String, List<String>> byGold;
-    private final Map<String, Integer> goldToIndex;
-
-    private FewShotCalibration(Map<String, List<String>> byGold, Map<String, Integer> goldToIndex) {
-        this.byGold = byGold;
-        this.goldToIndex = goldToIndex;
+    static FewShotCalibration read(Path file, int perLabel, Map<String, Integer> goldToIndex) {
+        return new FewShotCalibration(firstPer(file, perLabel, DocSource.Doc::label), goldToIndex);
     }
 
-    static FewShotCalibration read(Path file, int perLabel, Map<String, Integer> goldToIndex) {
-        DocSource.requireReadable(file);
-        Map<String, List<String>> byGold = new LinkedHashMap<>();
+    /**
+     * The first {@code perKey} texts of at least {@value #MIN_WORDS} words of each key, keys in the order they first
+     * occur in the labelled file (bad lines passed over).
+     */
+    static <K> Map<K, List<String>> firstPer(Path file, int perKey, Function<DocSource.Doc, K> keyOf) {
+        Map<K, List<String>> byKey = new LinkedHashMap<>();
         try (DocSource source = new DocSource(file, true, DocSource.OnBadLine.SKIP, message -> {
         })) {
             for (DocSource.Doc doc = source.next(); doc != null; doc = source.next()) {
-                List<String> texts = byGold.computeIfAbsent(doc.label(), l -> new ArrayList<>());
-                if (texts.size() < perLabel && doc.text().strip().split("\\s+").length >= MIN_WORDS) {
+                List<String> texts = byKey.computeIfAbsent(keyOf.apply(doc), k -> new ArrayList<>());
+                if (texts.size() < perKey && doc.text().strip().split("\\s+").length >= MIN_WORDS) {
                     texts.add(doc.text());
                 }
             }
         }
-        return new FewShotCalibration(byGold, goldToIndex);
+        return byKey;
     }
 
-    /** Examples of gold labels that map to candidate {@code index} (or, for -1, to none of them). */
+    /** Each gold label's examples, of the gold labels that map to candidate {@code index} (-1: to none of them). */
+    private List<List<String>> lists(int index, boolean matching) {
+        return byGold.entrySet().stream().filter(e -> (goldToIndex.getOrDefault(e.getKey(), -1) == index) == matching)
+                .map(Map.Entry::getValue).toList();
+    }
+
     private List<String> of(int index, boolean matching) {
-        List<String> texts = new ArrayList<>();
-        byGold.forEach((gold, list) -> {
-            if ((goldToIndex.getOrDefault(gold, -1) == index) == matching) {
-                texts.addAll(list);
-            }
-        });
-        return texts;
+        return lists(index, matching).stream().flatMap(List::stream).toList();
     }
 
     LabelSpec label(LabelSpec plain, int index) {
@@ -68,12 +68,7 @@ final class FewShotCalibration {
      * taken in turn from each gold label so that at most {@code max} cover them all.
      */
     LabelSpec noneLabel(LabelSpec catchAll, int index, int max) {
-        List<List<String>> others = new ArrayList<>();
-        byGold.forEach((gold, list) -> {
-            if (goldToIndex.getOrDefault(gold, -1) != index && !list.isEmpty()) {
-                others.add(list);
-            }
-        });
+        List<List<String>> others = new ArrayList<>(lists(index, false));
         List<String> picked = new ArrayList<>();
         for (int round = 0; picked.size() < max && !others.isEmpty(); round++) {
             int r = round;
@@ -86,15 +81,12 @@ final class FewShotCalibration {
     }
 
     /**
-     * The catch-all threshold fitted on the examples: the cut of best expected F1
-     * ({@link CalibrationFit#expectedF1Threshold}) between the label's positives, each scored leave-one-out
-     * against the label made of the other examples (its own example would match too well), and the examples of
-     * every other label, scored against the label made of all. The prior is the positives' share of the
-     * examples, as the file holds the same number per label: 1 in 20 for the 20 newsgroups, the task's own rate.
-     * The fit is then taken halfway to the default ({@link CalibrationFit#towardDefault}).
+     * The catch-all threshold of best expected F1 ({@link CalibrationFit#expectedF1Threshold}) between the label's
+     * examples and the other labels' (or the catch-all's own), each scored leave-one-out where it is one of the
+     * label's examples; the prior is the label's share of the examples, as the file holds the same number per
+     * label. The fit is then taken halfway to the default ({@link CalibrationFit#towardDefault}).
      *
      * @param scorer label strengths of texts, as the service computes them
-     * @param defaultThreshold the threshold in force without calibration
      */
     double threshold(BiFunction<List<String>, List<LabelSpec>, double[][]> scorer, LabelSpec plain, int index,
             LabelSpec catchAll, double defaultThreshold) {

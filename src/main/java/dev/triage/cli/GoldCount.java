@@ -1,7 +1,6 @@
 package dev.triage.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,12 +46,11 @@ record GoldCount(long kept, long skipped, long dropped) {
         }
         long dropped = unmapped.values().stream().mapToLong(Unmapped::docs).sum();
         if (!unmapped.isEmpty() && !dropUnmapped) {
-            List<String> named = new ArrayList<>();
-            unmapped.forEach((gold, u) -> named.add(String.format(Locale.ROOT, "'%s' (%d docs, first on line %d)",
-                    gold, u.docs(), u.firstLine())));
-            throw CliException.usage("gold label" + (unmapped.size() > 1 ? "s " : " ")
-                    + String.join(", ", named.subList(0, Math.min(10, named.size())))
-                    + (named.size() > 10 ? " and " + (named.size() - 10) + " more" : "")
+            List<String> named = unmapped.entrySet().stream().limit(10).map(e -> String.format(Locale.ROOT,
+                    "'%s' (%d docs, first on line %d)", e.getKey(), e.getValue().docs(), e.getValue().firstLine()))
+                    .toList();
+            throw CliException.usage("gold label" + (unmapped.size() > 1 ? "s " : " ") + String.join(", ", named)
+                    + (unmapped.size() > 10 ? " and " + (unmapped.size() - 10) + " more" : "")
                     + (unmapped.size() > 1 ? " are" : " is") + " not among the labels " + labelNames
                     + "; map with --label-map GOLD=LABEL, or leave such documents out with --drop-unmapped");
         }

@@ -1,28 +1,35 @@
 package dev.triage.cli;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
-/** Gold labels of a labelled file to candidate labels, for {@code eval} and {@code calibrate}. */
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import picocli.CommandLine.Option;
+
+/** --label-map: gold labels of a labelled file to candidate labels, for {@code eval} and {@code calibrate}. */
+@RegisterForReflection
 final class GoldIndex {
 
-    private GoldIndex() {
-    }
+    @Option(names = "--label-map", split = ",", paramLabel = "GOLD=LABEL",
+            description = "Gold label to candidate label, e.g. rec.motorcycles=motorcycles; gold labels not mapped "
+                    + "must be candidate labels themselves (or, with --none-label, count as none of them)")
+    Map<String, String> labelMap = new LinkedHashMap<>();
 
     /** Gold label to the index of its candidate label: mapped ones, and candidates standing for themselves. */
-    static Map<String, Integer> of(List<String> labelNames, Map<String, String> labelMap) {
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < labelNames.size(); i++) {
-            index.put(labelNames.get(i), i);
-        }
+    Map<String, Integer> of(List<String> labelNames) {
+        Map<String, Integer> index = IntStream.range(0, labelNames.size()).boxed() // names are unique
+                .collect(Collectors.toMap(labelNames::get, i -> i));
         Map<String, Integer> gold = new HashMap<>(index);
-        for (Map.Entry<String, String> entry : labelMap.entrySet()) {
-            String from = entry.getKey().trim();
-            String to = entry.getValue().trim();
+        labelMap.forEach((key, value) -> {
+            String from = key.trim();
+            String to = value.trim();
             if (from.isEmpty()) {
-                throw CliException.usage("--label-map: empty gold label in '" + entry.getKey() + "=" + entry.getValue()
-                        + "'");
+                throw CliException.usage("--label-map: empty gold label in '" + key + "=" + value + "'");
             }
             Integer target = index.get(to);
             if (target == null) {
@@ -30,7 +37,7 @@ final class GoldIndex {
                         + "') is not one of the labels " + labelNames);
             }
             gold.put(from, target);
-        }
+        });
         return gold;
     }
 }
