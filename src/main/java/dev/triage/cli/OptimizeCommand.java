@@ -60,8 +60,8 @@ public class OptimizeCommand implements Callable<Integer> {
             throw CliException.usage("--out must differ from --in (the original is kept)");
         }
         WorkDir work = WorkDir.of(config.model().workDir());
-        NativeSetup.cacheOrtLibraries(work.resolve("native"));
-        NativeSetup.placeTokenizerLibrary(work.resolve("djl"));
+        NativeSetup.cacheOrtLibraries(work);
+        NativeSetup.placeTokenizerLibrary(work);
         GraphOptimizer.Outcome outcome;
         try {
             outcome = GraphOptimizer.optimizeDirectory(in, out);

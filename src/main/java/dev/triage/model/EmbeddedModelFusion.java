@@ -28,8 +28,8 @@ public final class EmbeddedModelFusion {
         Path exported = Path.of(args[0]);
         Path packed = Path.of(args[1]);
         WorkDir work = WorkDir.of(Path.of(args[2]));
-        NativeSetup.cacheOrtLibraries(work.resolve("native"));
-        NativeSetup.placeTokenizerLibrary(work.resolve("djl"));
+        NativeSetup.cacheOrtLibraries(work);
+        NativeSetup.placeTokenizerLibrary(work);
         for (String name : ModelLocator.EMBEDDED) {
             Properties props = new Properties();
             try (InputStream in = Files.newInputStream(packed.resolve(name).resolve("model.properties"))) {

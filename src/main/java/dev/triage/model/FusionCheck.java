@@ -87,7 +87,7 @@ record FusionCheck(OrtEnvironment env, Path modelFile, Path tokenizerFile) {
     }
 
     private Map<String, float[]> basicLevelOutputs(Map<String, OnnxTensor> inputs) throws OrtException {
-        try (OrtSession.SessionOptions options = SessionTuning.options(OptLevel.BASIC_OPT);
+        try (OrtSession.SessionOptions options = OnnxModel.sessionOptions(OptLevel.BASIC_OPT);
                 OrtSession basic = env.createSession(modelFile.toString(), options)) {
             return floatOutputs(basic, inputs);
         }

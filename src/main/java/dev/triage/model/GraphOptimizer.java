@@ -59,7 +59,7 @@ public final class GraphOptimizer {
         // ORT's EXTENDED level, not ALL: its fusions pick CPU kernels that choose their instructions (AVX2,
         // AVX-512, VNNI) when they run, while ALL adds layout rewrites made for the CPU at hand. So the saved graph
         // runs on any x86-64 CPU ORT supports; the serving session applies ALL on the machine it serves from.
-        try (OrtSession.SessionOptions options = SessionTuning.options(OptLevel.EXTENDED_OPT)) {
+        try (OrtSession.SessionOptions options = OnnxModel.sessionOptions(OptLevel.EXTENDED_OPT)) {
             options.setOptimizedModelFilePath(optimized.toString());
             try (OrtSession original = env.createSession(model.toString(), options)) {
                 return fuse(env, original, optimized, candidate, target, new FusionCheck(env, model, tokenizer));
@@ -114,7 +114,7 @@ public final class GraphOptimizer {
         graph.stamp(STAMP, REWRITE_VERSION + " (onnxruntime " + env.getVersion() + ")");
         graph.write(candidate);
         FusionCheck.Verdict verdict;
-        try (OrtSession.SessionOptions options = SessionTuning.options();
+        try (OrtSession.SessionOptions options = OnnxModel.sessionOptions(OptLevel.ALL_OPT);
                 OrtSession fused = env.createSession(candidate.toString(), options)) {
             verdict = check.compare(original, fused, dynamicallyQuantized);
         }

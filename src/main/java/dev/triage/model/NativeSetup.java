@@ -56,15 +56,16 @@ public final class NativeSetup {
     }
 
     /**
-     * Before ONNX Runtime first loads: its libraries, keyed by the jar they come from, in {@code dir} (see
-     * {@link WorkDir#holding}). Any failure only logs: ORT then extracts them itself.
+     * Before ONNX Runtime first loads: its libraries, keyed by the jar they come from, in {@code work}'s native
+     * directory (see {@link WorkDir#holding}). Any failure only logs: ORT then extracts them itself.
      *
      * @return the directory ORT will load from, or null if left to ORT
      */
-    public static synchronized Path cacheOrtLibraries(WorkDir dir) {
+    public static synchronized Path cacheOrtLibraries(WorkDir work) {
         if (System.getProperty(ORT_NATIVE_PATH) != null) {
             return Path.of(System.getProperty(ORT_NATIVE_PATH)); // the operator's choice
         }
+        WorkDir dir = work.resolve("native");
         try {
             String resourceDir = "/ai/onnxruntime/native/" + platform() + "/";
             Map<String, ExpectedContent> libraries = new LinkedHashMap<>();
@@ -90,16 +91,17 @@ public final class NativeSetup {
     }
 
     /**
-     * Before the first tokenizer: DJL keeps its library in {@code dir}, the prepared one if it holds this DJL
-     * version's copy (DJL then only reads it), else the writable one. An operator's ENGINE_CACHE_DIR wins.
+     * Before the first tokenizer: DJL keeps its library in {@code work}'s djl dir, the prepared one if it holds
+     * this DJL version's copy (DJL then only reads it), else the writable one. An operator's ENGINE_CACHE_DIR wins.
      *
      * @return the directory DJL will use
      */
-    public static synchronized Path placeTokenizerLibrary(WorkDir dir) {
+    public static synchronized Path placeTokenizerLibrary(WorkDir work) {
         String chosen = Utils.getEnvOrSystemProperty(DJL_ENGINE_CACHE);
         if (chosen != null) {
             return Path.of(chosen);
         }
+        WorkDir dir = work.resolve("djl");
         Path target = dir.prepared().filter(NativeSetup::holdsTokenizerLibrary).orElse(dir.writable());
         System.setProperty(DJL_ENGINE_CACHE, target.toString());
         return target;

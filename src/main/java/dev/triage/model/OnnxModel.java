@@ -3,6 +3,7 @@ package dev.triage.model;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +14,13 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 
-/** One ONNX Runtime session shared by every worker ({@link OrtSession#run} is thread-safe; see SessionTuning). */
+/** One ONNX Runtime session shared by every worker ({@link OrtSession#run} is thread-safe). */
 public final class OnnxModel implements AutoCloseable {
 
-    private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(10);
+    /** How long closing waits for running native calls (a micro-batch or an encode takes at most seconds). */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final ModelSpec spec;
     private final ModelSignature signature;
@@ -46,7 +49,7 @@ public final class OnnxModel implements AutoCloseable {
         }
         OrtEnvironment env = NativeSetup.ortEnvironment();
         OrtSession session = null;
-        try (OrtSession.SessionOptions options = SessionTuning.options()) {
+        try (OrtSession.SessionOptions options = sessionOptions(OptLevel.ALL_OPT)) {
             session = env.createSession(spec.onnxFile().toString(), options);
             boolean entail = NliLabels.entailmentId(spec.config()).isPresent();
             ModelSignature signature = ModelSignature.inspect(spec.onnxFile(), session.getInputInfo(),
@@ -64,6 +67,26 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /**
+     * One intra-op and one inter-op thread: parallelism comes from the worker pool (one worker per core sharing
+     * this session), so ORT's own threads would only oversubscribe the cores.
+     *
+     * @param level EXTENDED where ORT saves the optimised graph: ALL adds layout rewrites tied to this CPU
+     */
+    static OrtSession.SessionOptions sessionOptions(OptLevel level) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(1);
+        options.setInterOpNumThreads(1);
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        options.setOptimizationLevel(level);
+        // A memory pattern is planned per input shape; every sequence length is a new shape (deploy/PERFORMANCE.md).
+        options.setMemoryPatternOptimization(false);
+        // No thread is ever idle-spinning for work that another thread could do.
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        options.addConfigEntry("session.inter_op.allow_spinning", "0");
+        return options;
+    }
+
     public ModelSpec spec() {
         return spec;
     }
@@ -71,11 +94,6 @@ public final class OnnxModel implements AutoCloseable {
     /** Vector width (embedding) or label count (NLI); -1 where the graph leaves it symbolic. */
     public int width() {
         return signature.width();
-    }
-
-    /** The ONNX Runtime the models run on. */
-    public static String runtimeVersion() {
-        return NativeSetup.ortEnvironment().getVersion();
     }
 
     public ModelKind kind() {
@@ -171,7 +189,7 @@ public final class OnnxModel implements AutoCloseable {
         return result;
     }
 
-    /** Waits for running {@link #run} calls (a micro-batch takes at most seconds) and refuses new ones first. */
+    /** Waits for running {@link #run} calls and refuses new ones first. */
     @Override
     public void close() {
         if (gate.closeAfterRunning(CLOSE_WAIT)) {

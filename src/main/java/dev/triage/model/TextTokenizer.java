@@ -121,7 +121,7 @@ public final class TextTokenizer implements AutoCloseable {
     /** Waits for running encodes and refuses new ones first: freeing under one crashes or corrupts it. */
     @Override
     public void close() {
-        if (!gate.closeAfterRunning(java.time.Duration.ofSeconds(10))) {
+        if (!gate.closeAfterRunning(OnnxModel.CLOSE_WAIT)) {
             return;
         }
         synchronized (this) {

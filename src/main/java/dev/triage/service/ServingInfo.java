@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.triage.config.TriageConfig;
 import dev.triage.model.ModelSpec;
-import dev.triage.model.OnnxModel;
+import dev.triage.model.NativeSetup;
 
 /**
  * What {@code GET /info} tells a client about the served model and its limits (TEI's /info is about the model too).
@@ -35,6 +35,6 @@ public record ServingInfo(String model, String kind, Integer dimensions, @JsonPr
                 new Limits(limits.maxTexts(), limits.maxLabels(), limits.maxTextChars(), limits.maxPairs(),
                         config.batch().maxSize(), config.batch().maxTokens(), config.batch().deadline().toMillis()),
                 stack.pool().size(), ConfigProvider.getConfig().getOptionalValue("quarkus.application.version",
-                        String.class).orElse("unknown"), OnnxModel.runtimeVersion());
+                        String.class).orElse("unknown"), NativeSetup.ortEnvironment().getVersion());
     }
 }

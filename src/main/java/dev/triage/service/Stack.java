@@ -43,7 +43,7 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
         OnnxModel model = null;
         TextTokenizer tokenizer = null;
         try {
-            NativeSetup.cacheOrtLibraries(work.resolve("native"));
+            NativeSetup.cacheOrtLibraries(work);
             model = OnnxModel.open(spec);
             tokenizer = early.isPresent() ? join(early.get()) : openTokenizer(spec, work, model.kind());
             InferencePool pool = newPool(model, config, TriageConfig.effectiveWorkers(config.pool().workers()));
@@ -62,7 +62,7 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
     }
 
     private static TextTokenizer openTokenizer(ModelSpec spec, WorkDir work, ModelKind kind) {
-        NativeSetup.placeTokenizerLibrary(work.resolve("djl"));
+        NativeSetup.placeTokenizerLibrary(work);
         return TextTokenizer.open(spec.tokenizerFile(), spec.maxLength(), kind == ModelKind.NLI);
     }
 

@@ -28,6 +28,7 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 
 import dev.triage.NliFixture;
 import dev.triage.TestSupport;
@@ -81,7 +82,7 @@ class FusedGraphTest {
         ModelSpec bge = exported("bge-small-en-v15-q");
         OrtEnvironment env = NativeSetup.ortEnvironment();
         FusionCheck check = new FusionCheck(env, minilm.onnxFile(), minilm.tokenizerFile());
-        try (OrtSession.SessionOptions options = SessionTuning.options();
+        try (OrtSession.SessionOptions options = OnnxModel.sessionOptions(OptLevel.ALL_OPT);
                 OrtSession original = env.createSession(minilm.onnxFile().toString(), options);
                 OrtSession same = env.createSession(minilm.onnxFile().toString(), options);
                 OrtSession other = env.createSession(bge.onnxFile().toString(), options)) {

@@ -78,7 +78,7 @@ class NativeSetupTest {
             Files.delete(list(prepared).get(1)); // a prepared dir missing a library is not used at all
             System.clearProperty(NativeSetup.ORT_NATIVE_PATH);
             Path made = NativeSetup.cacheOrtLibraries(pod);
-            assertEquals(writable.resolve(prepared.getFileName()), made);
+            assertEquals(writable.resolve("native").resolve(prepared.getFileName()), made);
             assertEquals(2, list(made).size());
         } finally {
             if (before == null) {
