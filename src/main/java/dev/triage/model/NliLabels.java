@@ -28,20 +28,14 @@ public record NliLabels(int count, int entailment, int contradiction) {
 
     /** The first label2id entry whose lower-cased name starts with "entail", else id2label's, else none. */
     static Optional<Integer> entailmentId(Optional<JsonNode> config) {
-        if (config.isEmpty()) {
-            return Optional.empty();
-        }
-        for (Map.Entry<String, JsonNode> entry : config.get().path("label2id").properties()) {
-            if (entry.getKey().toLowerCase(Locale.ROOT).startsWith("entail")) {
-                return Optional.of(entry.getValue().asInt());
-            }
-        }
-        for (Map.Entry<Integer, String> entry : id2label(config.get()).entrySet()) {
-            if (entry.getValue().toLowerCase(Locale.ROOT).startsWith("entail")) {
-                return Optional.of(entry.getKey());
-            }
-        }
-        return Optional.empty();
+        return config.flatMap(c -> c.path("label2id").properties().stream()
+                .filter(entry -> isEntailment(entry.getKey())).map(entry -> entry.getValue().asInt()).findFirst()
+                .or(() -> id2label(c).entrySet().stream()
+                        .filter(entry -> isEntailment(entry.getValue())).map(Map.Entry::getKey).findFirst()));
+    }
+
+    private static boolean isEntailment(String label) {
+        return label.toLowerCase(Locale.ROOT).startsWith("entail");
     }
 
     /**
