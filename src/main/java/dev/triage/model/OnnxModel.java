@@ -70,8 +70,6 @@ public final class OnnxModel implements AutoCloseable {
     /**
      * One intra-op and one inter-op thread: parallelism comes from the worker pool (one worker per core sharing
      * this session), so ORT's own threads would only oversubscribe the cores.
-     *
-     * @param level EXTENDED where ORT saves the optimised graph: ALL adds layout rewrites tied to this CPU
      */
     static OrtSession.SessionOptions sessionOptions(OptLevel level) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
