@@ -103,7 +103,7 @@ public class BenchCommand extends EngineCommand {
                 results.add(measure(loaded, all, task, k, tokens));
             }
         }
-        BenchReport report = new BenchReport(new BenchReport.Setup(loaded, model(loaded), in, texts.size(), tokens,
+        BenchReport report = new BenchReport(new BenchReport.Setup(loaded, in, texts.size(), tokens,
                 labelNames, hypothesis, requestSize, repeat, config), results);
         report.print(out());
         if (json != null) {
@@ -119,9 +119,7 @@ public class BenchCommand extends EngineCommand {
         if (limit != null) {
             checkAtLeastOne("--limit", limit);
         }
-        for (int k : workers) {
-            checkAtLeastOne("--workers", k);
-        }
+        workers.forEach(k -> checkAtLeastOne("--workers", k));
         checkWritable("--json", json);
         for (String task : tasks) {
             if (!task.equals(CLASSIFY) && !task.equals(EMBED)) {
