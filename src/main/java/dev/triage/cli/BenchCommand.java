@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -103,7 +104,7 @@ public class BenchCommand extends EngineCommand {
                 results.add(measure(loaded, all, task, k, tokens));
             }
         }
-        BenchReport report = new BenchReport(new BenchReport.Setup(loaded, model(loaded), in, texts.size(), tokens,
+        BenchReport report = new BenchReport(new BenchReport.Setup(loaded, in, texts.size(), tokens,
                 labelNames, hypothesis, requestSize, repeat, config), results);
         report.print(out());
         if (json != null) {
@@ -119,9 +120,7 @@ public class BenchCommand extends EngineCommand {
         if (limit != null) {
             checkAtLeastOne("--limit", limit);
         }
-        for (int k : workers) {
-            checkAtLeastOne("--workers", k);
-        }
+        workers.forEach(k -> checkAtLeastOne("--workers", k));
         checkWritable("--json", json);
         for (String task : tasks) {
             if (!task.equals(CLASSIFY) && !task.equals(EMBED)) {
@@ -138,11 +137,14 @@ public class BenchCommand extends EngineCommand {
         List<BenchReport.Run> runs = new ArrayList<>();
         try (InferencePool pool = loaded.newPool(k)) {
             Stack onPool = loaded.on(pool);
+            // One request, through the service path HTTP uses for it (classify, or embed as /v1/embeddings).
+            Consumer<List<String>> send = task.equals(EMBED) ? texts -> embeddings.embed(texts, onPool)
+                    : texts -> service.classify(all.withTexts(texts), onPool);
             // Untimed: a few documents per worker, through the same callers (also fills the label cache).
             int warmDocs = Math.min(all.texts().size(), Math.max(4 * k, 2 * k * requestSize));
-            drive(onPool, task, all.withTexts(all.texts().subList(0, warmDocs)), 2 * k);
+            drive(send, all.texts().subList(0, warmDocs), 2 * k);
             for (int r = 0; r < repeat; r++) {
-                BenchReport.Run run = timed(onPool, task, all, 2 * k, k, tokens);
+                BenchReport.Run run = timed(onPool, send, all.texts(), k, tokens);
                 runs.add(run);
                 note(String.format(Locale.ROOT, "%s, workers %d, run %d/%d: %.2f s, %.1f docs/s", task, k, r + 1,
                         repeat, run.wallSeconds(), run.docsPerSecond()));
@@ -172,10 +174,10 @@ public class BenchCommand extends EngineCommand {
     private record Timing(long[] latencyNanos, long wallNanos) {
     }
 
-    private BenchReport.Run timed(Stack stack, String task, ClassificationRequest all, int callers, int k,
-            long tokens) throws InterruptedException {
+    private BenchReport.Run timed(Stack stack, Consumer<List<String>> send, List<String> texts, int k, long tokens)
+            throws InterruptedException {
         long modelBefore = stack.model().runNanos();
-        Timing timing = drive(stack, task, all, callers);
+        Timing timing = drive(send, texts, 2 * k);
         long modelNanos = stack.model().runNanos() - modelBefore;
         long[] sorted = timing.latencyNanos().clone();
         Arrays.sort(sorted);
@@ -186,9 +188,7 @@ public class BenchCommand extends EngineCommand {
     }
 
     /** The documents as requests of --request-size, taken in turn by concurrent callers on virtual threads. */
-    private Timing drive(Stack stack, String task, ClassificationRequest all, int callers)
-            throws InterruptedException {
-        List<String> texts = all.texts();
+    private Timing drive(Consumer<List<String>> send, List<String> texts, int callers) throws InterruptedException {
         int requests = (texts.size() + requestSize - 1) / requestSize;
         long[] latency = new long[texts.size()];
         AtomicInteger next = new AtomicInteger();
@@ -207,7 +207,7 @@ public class BenchCommand extends EngineCommand {
                         int to = Math.min(texts.size(), from + requestSize);
                         long start = System.nanoTime();
                         firstSubmit.accumulateAndGet(start, Math::min);
-                        request(stack, task, all, texts.subList(from, to));
+                        send.accept(texts.subList(from, to));
                         long end = System.nanoTime();
                         lastResult.accumulateAndGet(end, Math::max);
                         Arrays.fill(latency, from, to, end - start);
@@ -228,14 +228,4 @@ public class BenchCommand extends EngineCommand {
         }
         return new Timing(latency, lastResult.get() - firstSubmit.get());
     }
-
-    /** One request, through the service path HTTP uses for it (classify, or embed as /v1/embeddings). */
-    private void request(Stack stack, String task, ClassificationRequest all, List<String> texts) {
-        if (task.equals(EMBED)) {
-            embeddings.embed(texts, stack);
-        } else {
-            service.classify(all.withTexts(texts), stack);
-        }
-    }
-
 }

@@ -28,7 +28,7 @@ final class BenchReport {
     }
 
     /** What was measured, and how. */
-    record Setup(Stack stack, String model, Path input, int docs, long tokens, List<String> labels, String template,
+    record Setup(Stack stack, Path input, int docs, long tokens, List<String> labels, String template,
             int requestSize, int repeat, TriageConfig config) {
     }
 
@@ -70,7 +70,7 @@ final class BenchReport {
     }
 
     void print(PrintWriter out) {
-        out.printf(Locale.ROOT, "model: %s%n", setup.model());
+        out.printf(Locale.ROOT, "model: %s%n", EngineCommand.model(setup.stack()));
         out.printf(Locale.ROOT, "input: %s: %d docs, %,d tokens; requests of %d doc%s; median of %d run%s%n",
                 setup.input(), setup.docs(), setup.tokens(), setup.requestSize(), setup.requestSize() == 1 ? "" : "s",
                 setup.repeat(), setup.repeat() == 1 ? "" : "s");
@@ -119,8 +119,8 @@ final class BenchReport {
         ModelSpec spec = setup.stack().model().spec();
         Model model = new Model(spec.name(), setup.stack().model().kind().name().toLowerCase(Locale.ROOT),
                 spec.maxLength());
-        EngineCommand.writeJson(json, DocSource.JSON.valueToTree(new Json(machine, model, setup.input().toString(),
+        EngineCommand.writeJson(json, new Json(machine, model, setup.input().toString(),
                 setup.docs(), setup.tokens(), setup.labels(), setup.template(), setup.requestSize(), setup.repeat(),
-                setup.config().batch().maxSize(), setup.config().cache().enabled(), base, results)));
+                setup.config().batch().maxSize(), setup.config().cache().enabled(), base, results));
     }
 }

@@ -47,18 +47,13 @@ final class Cli {
             exitCode = failure.exitCode();
         } else if (e instanceof TriageException failure) {
             err.println(name + ": " + describe(failure));
-            exitCode = exitCode(failure.kind());
+            exitCode = failure.kind() == TriageException.Kind.BAD_INPUT ? CliException.USAGE : CliException.FAILURE;
         } else {
             err.println(name + ": failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             e.printStackTrace(err);
         }
         err.flush();
         return exitCode;
-    }
-
-    /** The one place a failure's kind becomes an exit code. */
-    private static int exitCode(TriageException.Kind kind) {
-        return kind == TriageException.Kind.BAD_INPUT ? CliException.USAGE : CliException.FAILURE;
     }
 
     /** The failure in the command line's terms: the option a request field came from, and what to do. */

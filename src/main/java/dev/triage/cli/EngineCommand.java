@@ -12,8 +12,6 @@ import java.util.concurrent.Callable;
 
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.triage.config.TriageConfig;
 import dev.triage.scoring.LabelSpec;
 import dev.triage.scoring.LongText;
@@ -136,7 +134,7 @@ abstract class EngineCommand implements Callable<Integer> {
     }
 
     /** Writes a JSON report for --json; failing that is exit code 1. */
-    static void writeJson(Path json, JsonNode root) {
+    static void writeJson(Path json, Object root) {
         try {
             DocSource.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
         } catch (IOException e) {

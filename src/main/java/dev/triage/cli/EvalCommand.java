@@ -11,7 +11,8 @@ import java.util.function.Function;
 
 import jakarta.enterprise.context.Dependent;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.triage.scoring.LabelSpec;
 import dev.triage.scoring.LongText;
@@ -115,8 +116,8 @@ public class EvalCommand extends EngineCommand {
         chunking.check(config.limits());
         checkWritable("--json", json);
         Map<String, Integer> goldToIndex = goldIndex.of(labelNames);
-        GoldCount counted = GoldCount.of(in, onBadLine, this::note, goldToIndex, noneIndex, labelNames,
-                dropUnmapped);
+        GoldIndex.GoldCount counted = GoldIndex.GoldCount.of(in, onBadLine, this::note, goldToIndex, noneIndex,
+                labelNames, dropUnmapped);
 
         // one-vs-rest builds its own few-shot labels, next to the zero-shot ones
         List<LabelSpec> labelSpecs = withCatchAll(oneVsRest ? realNames.stream().map(LabelSpec::plain).toList()
@@ -165,7 +166,7 @@ public class EvalCommand extends EngineCommand {
         return report;
     }
 
-    private void print(Stack loaded, String hypothesis, EvalReport report, double seconds, GoldCount counted,
+    private void print(Stack loaded, String hypothesis, EvalReport report, double seconds, GoldIndex.GoldCount counted,
             String positiveLabel) {
         long skipped = counted.skipped();
         long dropped = counted.dropped();
@@ -183,32 +184,27 @@ public class EvalCommand extends EngineCommand {
         out.println();
         out.print(report.confusionTable());
         if (positiveLabel != null) {
-            out.printf(Locale.ROOT, "positive class %s: F1 %.4f%n", positiveLabel, report.f1(positiveLabel));
+            out.printf(Locale.ROOT, "positive class %s: F1 %.4f%n", positiveLabel, report.scores(positiveLabel).f1());
         }
         out.flush();
     }
 
+    /** What --json writes: the run, then the report's fields, then the positive class if there is one. */
+    @RegisterForReflection
+    record Json(String input, String model, String kind, int workers, String template, List<String> labels,
+            Map<String, String> labelMap, double seconds, double docsPerSecond, long badLinesSkipped,
+            long unmappedDropped, @JsonUnwrapped EvalReport.Json report,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String positive,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double positiveF1) {
+    }
+
     private void writeJson(Stack loaded, String hypothesis, List<String> labelNames, EvalReport report,
-            double seconds, GoldCount counted, String positiveLabel) {
-        ObjectNode root = DocSource.JSON.createObjectNode();
-        root.put("input", in.toString());
-        root.put("model", loaded.model().spec().name());
-        root.put("kind", loaded.model().kind().name().toLowerCase(Locale.ROOT));
-        root.put("workers", loaded.pool().size());
-        root.put("template", hypothesis);
-        labelNames.forEach(root.putArray("labels")::add);
-        ObjectNode map = root.putObject("labelMap");
-        goldIndex.labelMap.forEach(map::put);
-        root.put("seconds", seconds);
-        root.put("docsPerSecond", report.docs() / Math.max(seconds, 1e-9));
-        root.put("badLinesSkipped", counted.skipped());
-        root.put("unmappedDropped", counted.dropped());
-        root.setAll(report.json());
-        if (positiveLabel != null) {
-            root.put("positive", positiveLabel);
-            root.put("positiveF1", report.f1(positiveLabel));
-        }
-        writeJson(json, root);
+            double seconds, GoldIndex.GoldCount counted, String positiveLabel) {
+        writeJson(json, new Json(in.toString(), loaded.model().spec().name(),
+                loaded.model().kind().name().toLowerCase(Locale.ROOT), loaded.pool().size(), hypothesis, labelNames,
+                goldIndex.labelMap, seconds, report.docs() / Math.max(seconds, 1e-9), counted.skipped(),
+                counted.dropped(), report.json(), positiveLabel,
+                positiveLabel == null ? null : report.scores(positiveLabel).f1()));
         note("results written to " + json);
     }
 }

@@ -8,8 +8,6 @@ import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -98,10 +96,6 @@ final class EvalReport {
                 .orElse(new Scores(label, 0, 0, 0, 0));
     }
 
-    double f1(String label) {
-        return scores(label).f1();
-    }
-
     Scores macro() {
         return average("macro avg", r -> 1);
     }
@@ -168,11 +162,11 @@ final class EvalReport {
         return table.toString();
     }
 
-    ObjectNode json() {
+    Json json() {
         List<Integer> present = present();
         long[][] matrix = present.stream().map(g -> present.stream().mapToLong(p -> confusion[g][p]).toArray())
                 .toArray(long[][]::new);
-        return DocSource.JSON.valueToTree(new Json(docs, correct, accuracy(), macro().f1(), perClass(), macro(),
-                weighted(), new Confusion("gold", "predicted", present.stream().map(labels::get).toList(), matrix)));
+        return new Json(docs, correct, accuracy(), macro().f1(), perClass(), macro(),
+                weighted(), new Confusion("gold", "predicted", present.stream().map(labels::get).toList(), matrix));
     }
 }

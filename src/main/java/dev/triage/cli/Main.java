@@ -3,8 +3,11 @@ package dev.triage.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
@@ -30,7 +33,7 @@ public final class Main {
     public static void main(String... args) {
         if (args.length == 0) {
             CliSignals.installForServer();
-            Quarkus.run(TriageApplication.class, args);
+            Quarkus.run(Application.class, args);
             return;
         }
         CliSignals.install(); // before Quarkus starts: a signal during its start must not fail the start
@@ -44,9 +47,36 @@ public final class Main {
         try {
             // In a packaged app this ends with System.exit; it returns only where an exit handler is installed
             // (tests run several applications in one JVM, which must not inherit these settings).
-            Quarkus.run(TriageApplication.class, args);
+            Quarkus.run(Application.class, args);
         } finally {
             set.forEach(System::clearProperty);
+        }
+    }
+
+    /** No arguments: serve until told to stop. Arguments: run the command line on the started application. */
+    public static final class Application implements QuarkusApplication {
+
+        @Override
+        public int run(String... args) {
+            if (args.length == 0) {
+                CliSignals.serverStarted();
+                Quarkus.waitForExit();
+                // A model that failed to load asked for exit code 1 (Quarkus.asyncExit); report it.
+                return ApplicationLifecycleManager.getExitCode();
+            }
+            CliSignals.commandRunsOn(Thread.currentThread());
+            try {
+                int code = CliSignals.caught().isPresent() ? CliException.FAILURE : Cli.commandLine().execute(args);
+                Optional<String> signal = CliSignals.caught();
+                if (signal.isPresent()) {
+                    System.err.println("triage " + args[0] + ": interrupted (SIG" + signal.get() + ")");
+                    return CliSignals.exitCode(signal.get());
+                }
+                return code;
+            } finally {
+                // the signal's interrupt is handled; the stop (Engine.close) must not trip over it
+                Thread.interrupted();
+            }
         }
     }
 }

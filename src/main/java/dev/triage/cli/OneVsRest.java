@@ -16,7 +16,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * {@code [label, catch-all]} would be answered; documents of every other gold label are the rest. Reports each
  * label's accuracy and its own (positive class) precision, recall and F1.
  *
- * @param kept the documents to score (see {@link GoldCount})
+ * @param kept the documents to score (see {@link GoldIndex.GoldCount})
  */
 record OneVsRest(EvalCommand eval, Stack loaded, String hypothesis, Map<String, Integer> goldToIndex, long kept) {
 

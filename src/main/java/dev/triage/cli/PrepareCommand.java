@@ -54,10 +54,7 @@ public class PrepareCommand implements Callable<Integer> {
         Stack loaded = EngineCommand.loaded(engine);
         Path dir = config.model().workDir().toAbsolutePath();
         List<Path> files = files(dir);
-        long bytes = 0;
-        for (Path file : files) {
-            bytes += Files.size(file);
-        }
+        long bytes = files.stream().mapToLong(file -> file.toFile().length()).sum();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("prepared %s for %s: %d files, %.1f MB%n", dir, loaded.model().spec().name(), files.size(),
                 bytes / 1e6);
