@@ -1,12 +1,12 @@
 package dev.triage.api;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -67,9 +67,19 @@ public final class ClassifyRequest {
             return new Label(name, null, null, null, null);
         }
 
-        /** @param field the label's position, e.g. {@code labels[2]}, for error messages */
-        LabelSpec spec(String field) {
+        /**
+         * The label's own shape; the rules on names, descriptions and counts are {@link RequestRules}'.
+         *
+         * @param field the label's position, e.g. {@code labels[2]}, for error messages
+         */
+        LabelSpec spec(String field, int maxExamples) {
+            if (name == null) {
+                throw TriageException.badInput(field + ".name", "a label object needs a \"name\"");
+            }
             List<String> given = examples == null ? List.of() : examples;
+            if (examples != null) {
+                RequestRules.count(field + ".examples", examples.size(), maxExamples);
+            }
             LabelSpec plain = new LabelSpec(name, Optional.ofNullable(description), given);
             if (none == null && threshold == null) {
                 return plain;
@@ -116,8 +126,11 @@ public final class ClassifyRequest {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw TriageException.badInput(null, e.getOriginalMessage());
         }
-        ClassificationRequest request = new ClassificationRequest(required("texts", bound.texts()),
-                labels(required("labels", bound.labels()), limits), templates(bound),
+        List<String> texts = required("texts", bound.texts());
+        List<Label> labels = required("labels", bound.labels());
+        List<LabelSpec> specs = IntStream.range(0, labels.size())
+                .mapToObj(i -> labels.get(i).spec("labels[" + i + "]", limits.maxExamples())).toList();
+        ClassificationRequest request = new ClassificationRequest(texts, specs, templates(bound),
                 Boolean.TRUE.equals(bound.multiLabel()), longText(bound.longText()));
         new RequestRules(limits).check(request);
         return request;
@@ -154,23 +167,6 @@ public final class ClassifyRequest {
                         "'" + before + "' and '" + key + "' are the same field; give it once");
             }
         }
-    }
-
-    /** Each label's own shape; the rules on names, descriptions and counts are {@link RequestRules}'. */
-    private static List<LabelSpec> labels(List<Label> labels, TriageConfig.Limits limits) {
-        List<LabelSpec> specs = new ArrayList<>(labels.size());
-        for (int i = 0; i < labels.size(); i++) {
-            Label label = labels.get(i);
-            String field = "labels[" + i + "]";
-            if (label.name() == null) {
-                throw TriageException.badInput(field + ".name", "a label object needs a \"name\"");
-            }
-            if (label.examples() != null) {
-                RequestRules.count(field + ".examples", label.examples().size(), limits.maxExamples());
-            }
-            specs.add(label.spec(field));
-        }
-        return specs;
     }
 
     private static <T> List<T> required(String field, List<T> values) {
