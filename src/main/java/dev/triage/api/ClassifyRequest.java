@@ -1,12 +1,12 @@
 package dev.triage.api;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -67,9 +67,20 @@ public final class ClassifyRequest {
             return new Label(name, null, null, null, null);
         }
 
-        /** @param field the label's position, e.g. {@code labels[2]}, for error messages */
-        LabelSpec spec(String field, List<String> checkedExamples) {
-            LabelSpec plain = new LabelSpec(name, Optional.ofNullable(description), checkedExamples);
+        /**
+         * The label's own shape; the rules on names, descriptions and counts are {@link RequestRules}'.
+         *
+         * @param field the label's position, e.g. {@code labels[2]}, for error messages
+         */
+        LabelSpec spec(String field, int maxExamples) {
+            if (name == null) {
+                throw TriageException.badInput(field + ".name", "a label object needs a \"name\"");
+            }
+            List<String> given = examples == null ? List.of() : examples;
+            if (examples != null) {
+                RequestRules.count(field + ".examples", examples.size(), maxExamples);
+            }
+            LabelSpec plain = new LabelSpec(name, Optional.ofNullable(description), given);
             if (none == null && threshold == null) {
                 return plain;
             }
@@ -90,7 +101,7 @@ public final class ClassifyRequest {
             }
             OptionalDouble cut = threshold == null || threshold.isNull() ? OptionalDouble.empty()
                     : OptionalDouble.of(threshold.doubleValue());
-            return new LabelSpec(name, plain.description(), checkedExamples, true, cut);
+            return new LabelSpec(name, plain.description(), given, true, cut);
         }
     }
 
@@ -115,11 +126,14 @@ public final class ClassifyRequest {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw TriageException.badInput(null, e.getOriginalMessage());
         }
-        List<String> texts = strings("texts", bound.texts(), limits.maxTexts(), Integer.MAX_VALUE, false);
-        List<LabelSpec> labels = labels(bound.labels(), limits);
-        List<String> templates = templates(bound);
-        return new ClassificationRequest(texts, labels, templates, Boolean.TRUE.equals(bound.multiLabel()),
-                longText(bound.longText()));
+        List<String> texts = required("texts", bound.texts());
+        List<Label> labels = required("labels", bound.labels());
+        List<LabelSpec> specs = IntStream.range(0, labels.size())
+                .mapToObj(i -> labels.get(i).spec("labels[" + i + "]", limits.maxExamples())).toList();
+        ClassificationRequest request = new ClassificationRequest(texts, specs, templates(bound),
+                Boolean.TRUE.equals(bound.multiLabel()), longText(bound.longText()));
+        new RequestRules(limits).check(request);
+        return request;
     }
 
     /** One template, or an ensemble of several; not both fields. */
@@ -133,12 +147,9 @@ public final class ClassifyRequest {
                 throw TriageException.badInput("hypothesisTemplates", "'hypothesisTemplates' is empty; give at least "
                         + "one, or leave it out for the default");
             }
-            RequestRules.templates(bound.hypothesisTemplates());
             return List.copyOf(bound.hypothesisTemplates());
         }
-        Optional<String> template = Optional.ofNullable(bound.hypothesisTemplate());
-        template.ifPresent(RequestRules::template);
-        return template.stream().toList();
+        return Optional.ofNullable(bound.hypothesisTemplate()).stream().toList();
     }
 
     /** Jackson's aliases let the last of a field and its alias win silently; unknown names fail first. */
@@ -158,37 +169,9 @@ public final class ClassifyRequest {
         }
     }
 
-    private static List<LabelSpec> labels(List<Label> labels, TriageConfig.Limits limits) {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; labels != null && i < labels.size(); i++) {
-            if (labels.get(i).name() == null) {
-                throw TriageException.badInput("labels[" + i + "].name", "a label object needs a \"name\"");
-            }
-            names.add(labels.get(i).name());
-        }
-        names = strings("labels", labels == null ? null : names, limits.maxLabels(), limits.maxLabelChars(), true);
-        List<LabelSpec> specs = new ArrayList<>(names.size());
-        for (int i = 0; i < names.size(); i++) {
-            Label label = labels.get(i);
-            String field = "labels[" + i + "]";
-            if (label.description() != null && label.description().isBlank()) {
-                throw TriageException.badInput(field + ".description", "must be a non-blank string");
-            }
-            List<String> examples = label.examples() == null ? List.of()
-                    : strings(field + ".examples", label.examples(), limits.maxExamples(), Integer.MAX_VALUE, true);
-            specs.add(label.spec(field, examples));
-        }
-        return specs;
-    }
-
-    private static List<String> strings(String field, List<String> values, int maxItems, int maxChars,
-            boolean nonBlank) {
+    private static <T> List<T> required(String field, List<T> values) {
         if (values == null) {
             throw TriageException.badInput(field, "'" + field + "' is required: a non-empty array of strings");
-        }
-        RequestRules.count(field, values.size(), maxItems);
-        for (int i = 0; nonBlank && i < values.size(); i++) {
-            RequestRules.name(field + "[" + i + "]", values.get(i), maxChars);
         }
         return values;
     }

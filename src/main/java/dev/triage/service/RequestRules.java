@@ -43,7 +43,7 @@ public final class RequestRules {
      */
     public static void templates(List<String> templates) {
         if (templates.size() == 1) {
-            template(templates.get(0));
+            template("hypothesisTemplate", templates.get(0));
             return;
         }
         count("hypothesisTemplates", templates.size(), MAX_TEMPLATES, templates.isEmpty());
@@ -105,10 +105,6 @@ public final class RequestRules {
     }
 
     /** A template is a sentence with {@code {}} where the label goes. */
-    public static void template(String template) {
-        template("hypothesisTemplate", template);
-    }
-
     private static void template(String field, String template) {
         chars(field, template, MAX_TEMPLATE_CHARS);
         if (!template.contains("{}")) {
@@ -157,7 +153,7 @@ public final class RequestRules {
     }
 
     /** A name (label or example): non-blank, at most {@code maxChars}, no lone surrogate. */
-    public static void name(String field, String value, int maxChars) {
+    private static void name(String field, String value, int maxChars) {
         if (value.isBlank()) {
             throw TriageException.badInput(field, "is blank");
         }

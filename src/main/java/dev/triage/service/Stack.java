@@ -119,14 +119,11 @@ public record Stack(OnnxModel model, TextTokenizer tokenizer, InferencePool pool
         return new Stack(model, tokenizer, pool, scorer, embedder, loadMillis, config, metrics);
     }
 
+    /** Queues triage.pool.queue-tokens, or twice the admission work bound: padding and label texts come on top. */
     private static InferencePool newPool(OnnxModel model, TriageConfig config, int workers) {
-        return new InferencePool(workers, queueTokens(config, workers), config.pool().scheduling(), model::run);
-    }
-
-    /** triage.pool.queue-tokens, or twice the admission work bound: padding and label texts come on top of it. */
-    static long queueTokens(TriageConfig config, int workers) {
         long configured = config.pool().queueTokens();
-        return configured > 0 ? configured : 2 * AdmissionEstimate.workTokens(config, workers);
+        long queueTokens = configured > 0 ? configured : 2 * AdmissionEstimate.workTokens(config, workers);
+        return new InferencePool(workers, queueTokens, config.pool().scheduling(), model::run);
     }
 
     /** The catch-all threshold an embedding model serves with: triage.scoring.none-threshold, else the default. */

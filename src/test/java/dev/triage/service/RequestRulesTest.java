@@ -81,11 +81,11 @@ class RequestRulesTest {
 
     @Test
     void aTemplateHasThePlaceholderAndIsASentence() {
-        RequestRules.template("This is about {}.");
-        rejects("hypothesisTemplate", "must contain {}", () -> RequestRules.template("no placeholder"));
+        RequestRules.templates(List.of("This is about {}."));
+        rejects("hypothesisTemplate", "must contain {}", () -> RequestRules.templates(List.of("no placeholder")));
         rejects("hypothesisTemplate", "the limit is 1000",
-                () -> RequestRules.template("{}" + "x".repeat(RequestRules.MAX_TEMPLATE_CHARS)));
-        rejects("hypothesisTemplate", "unpaired", () -> RequestRules.template("{} \ud800"));
+                () -> RequestRules.templates(List.of("{}" + "x".repeat(RequestRules.MAX_TEMPLATE_CHARS))));
+        rejects("hypothesisTemplate", "unpaired", () -> RequestRules.templates(List.of("{} \ud800")));
     }
 
     @Test
