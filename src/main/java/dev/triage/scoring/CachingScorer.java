@@ -13,7 +13,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * micro-batches larger than 1 a dynamically quantised model's scores depend slightly on batch neighbours, and
  * a cached answer would then differ from a recomputed one.
  */
-public final class CachingScorer implements ZeroShotScorer {
+public final class CachingScorer implements ZeroShotScorer.Wrapper {
 
     /** Told about every text looked up. */
     public interface Listener {
@@ -40,18 +40,8 @@ public final class CachingScorer implements ZeroShotScorer {
     }
 
     @Override
-    public String defaultTemplate() {
-        return scorer.defaultTemplate();
-    }
-
-    @Override
-    public double[][] strengths(ClassifyCommand command) {
-        return scorer.strengths(command);
-    }
-
-    @Override
-    public List<String> notes(ClassifyCommand command) {
-        return scorer.notes(command);
+    public ZeroShotScorer scorer() {
+        return scorer;
     }
 
     @Override

@@ -10,43 +10,18 @@ import dev.triage.model.TextTokenizer;
  * fit (NLI: with room for the longest hypothesis), every window is scored like a text of its own, through the
  * same pool, and the window scores are aggregated per label: the mean for single-label (still a distribution),
  * the max for multi-label (a label is present if any part of the text shows it).
+ *
+ * @param pairs NLI: every window is encoded with a hypothesis, which must fit beside it
+ * @param overlap tokens shared by neighbouring windows
+ * @param maxWindows windows per text at most; the rest of a very long text is not read
  */
-public final class ChunkingScorer implements ZeroShotScorer {
-
-    private final ZeroShotScorer scorer;
-    private final TextTokenizer tokenizer;
-    private final boolean pairs;
-    private final int overlap;
-    private final int maxWindows;
-
-    /**
-     * @param pairs NLI: every window is encoded with a hypothesis, which must fit beside it
-     * @param overlap tokens shared by neighbouring windows
-     * @param maxWindows windows per text at most; the rest of a very long text is not read
-     */
-    public ChunkingScorer(ZeroShotScorer scorer, TextTokenizer tokenizer, boolean pairs, int overlap,
-            int maxWindows) {
-        this.scorer = scorer;
-        this.tokenizer = tokenizer;
-        this.pairs = pairs;
-        this.overlap = overlap;
-        this.maxWindows = maxWindows;
-    }
-
-    @Override
-    public String defaultTemplate() {
-        return scorer.defaultTemplate();
-    }
+public record ChunkingScorer(ZeroShotScorer scorer, TextTokenizer tokenizer, boolean pairs, int overlap,
+        int maxWindows) implements ZeroShotScorer.Wrapper {
 
     /** Calibration reads texts as the model does: truncated. */
     @Override
     public double[][] strengths(ClassifyCommand command) {
         return scorer.strengths(command.withTexts(command.texts(), LongText.TRUNCATE));
-    }
-
-    @Override
-    public List<String> notes(ClassifyCommand command) {
-        return scorer.notes(command);
     }
 
     @Override

@@ -37,12 +37,7 @@ public final class NliScorer implements ZeroShotScorer {
 
     @Override
     public List<Classification> classify(ClassifyCommand command) {
-        List<Classification> results = new ArrayList<>(command.texts().size());
-        for (float[][] textLogits : logits(command)) {
-            results.add(textLogits == null ? Classification.blank(command)
-                    : Classification.ranked(command.labelNames(), scores(textLogits, command)));
-        }
-        return results;
+        return Classification.perText(command, logits(command), textLogits -> scores(textLogits, command));
     }
 
     @Override
@@ -52,7 +47,11 @@ public final class NliScorer implements ZeroShotScorer {
 
     /** Per text, one row of logits per real label, from one pool run; null for a blank text. */
     private float[][][] logits(ClassifyCommand command) {
-        List<String> hypotheses = command.realLabels().stream().map(l -> hypothesis(command, l.name())).toList();
+        if (command.templates().size() != 1) { // a pair per template would multiply the pairs
+            throw new IllegalArgumentException("NLI models take one template, not " + command.templates().size());
+        }
+        List<String> hypotheses = command.realLabels().stream().map(l -> command.hypotheses(l.name()).get(0))
+                .toList();
         List<Encoded> pairs = new ArrayList<>();
         for (String text : command.texts()) {
             if (!text.isBlank()) {
@@ -75,14 +74,6 @@ public final class NliScorer implements ZeroShotScorer {
     private double[] strengths(float[][] logits) {
         return logits == null ? null
                 : Arrays.stream(logits).mapToDouble(l -> l[ids.entailment()] - l[ids.contradiction()]).toArray();
-    }
-
-    /** A pair per template would multiply the pairs; the service refuses ensembles for NLI models. */
-    private static String hypothesis(ClassifyCommand command, String label) {
-        if (command.templates().size() != 1) {
-            throw new IllegalArgumentException("NLI models take one template, not " + command.templates().size());
-        }
-        return command.hypotheses(label).get(0);
     }
 
     @Override
