@@ -30,33 +30,33 @@ public record ChunkingScorer(ZeroShotScorer scorer, TextTokenizer tokenizer, boo
             return scorer.classify(command);
         }
         int budget = windowTokens(command);
-        List<String> windows = new ArrayList<>();
-        int[] firstWindow = new int[command.texts().size() + 1];
-        for (int t = 0; t < command.texts().size(); t++) {
-            firstWindow[t] = windows.size();
-            String text = command.texts().get(t);
-            windows.addAll(text.isBlank() ? List.of(text)
-                    : tokenizer.windows(text, budget, overlap, maxWindows));
-        }
-        firstWindow[command.texts().size()] = windows.size();
-        List<Classification> scored = scorer.classify(command.withTexts(windows, LongText.TRUNCATE));
-        List<String> labels = command.labelNames();
-        List<Classification> results = new ArrayList<>(command.texts().size());
-        for (int t = 0; t < command.texts().size(); t++) {
-            double[] aggregate = new double[labels.size()];
-            int count = firstWindow[t + 1] - firstWindow[t];
-            for (int w = firstWindow[t]; w < firstWindow[t + 1]; w++) {
-                Classification window = scored.get(w);
-                for (int l = 0; l < labels.size(); l++) {
-                    double score = window.scores().get(window.labels().indexOf(labels.get(l)));
-                    aggregate[l] = !command.multiLabel() ? aggregate[l] + score / count
-                            : command.labels().get(l).none() ? Math.min(w == firstWindow[t] ? 1 : aggregate[l], score)
-                            : Math.max(aggregate[l], score); // none of the labels in any window: min of the catch-all
-                }
-            }
-            results.add(Classification.ranked(labels, aggregate));
+        List<List<String>> perText = command.texts().stream().map(text -> text.isBlank() ? List.of(text)
+                : tokenizer.windows(text, budget, overlap, maxWindows)).toList();
+        List<Classification> scored = scorer.classify(
+                command.withTexts(perText.stream().flatMap(List::stream).toList(), LongText.TRUNCATE));
+        List<Classification> results = new ArrayList<>(perText.size());
+        int first = 0;
+        for (List<String> windows : perText) {
+            results.add(aggregate(command, scored.subList(first, first + windows.size())));
+            first += windows.size();
         }
         return results;
+    }
+
+    /** One text's answer from its windows' answers, aggregated per label. */
+    private static Classification aggregate(ClassifyCommand command, List<Classification> windows) {
+        List<String> labels = command.labelNames();
+        double[] aggregate = new double[labels.size()];
+        for (int w = 0; w < windows.size(); w++) {
+            Classification window = windows.get(w);
+            for (int l = 0; l < labels.size(); l++) {
+                double score = window.scores().get(window.labels().indexOf(labels.get(l)));
+                aggregate[l] = !command.multiLabel() ? aggregate[l] + score / windows.size()
+                        : command.labels().get(l).none() ? Math.min(w == 0 ? 1 : aggregate[l], score)
+                        : Math.max(aggregate[l], score); // none of the labels in any window: min of the catch-all
+            }
+        }
+        return Classification.ranked(labels, aggregate);
     }
 
     /** Tokens of text per window: max length less the specials, and for NLI less the longest hypothesis. */
