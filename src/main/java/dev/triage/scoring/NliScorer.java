@@ -1,11 +1,9 @@
 package dev.triage.scoring;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import dev.triage.batch.BatchRunner;
-import dev.triage.model.Encoded;
 import dev.triage.model.NliLabels;
 import dev.triage.model.TextTokenizer;
 
@@ -52,13 +50,8 @@ public final class NliScorer implements ZeroShotScorer {
         }
         List<String> hypotheses = command.realLabels().stream().map(l -> command.hypotheses(l.name()).get(0))
                 .toList();
-        List<Encoded> pairs = new ArrayList<>();
-        for (String text : command.texts()) {
-            if (!text.isBlank()) {
-                hypotheses.forEach(h -> pairs.add(pairTokenizer.encodePair(text, h)));
-            }
-        }
-        float[][] rows = runner.run(pairs);
+        float[][] rows = runner.run(command.texts().stream().filter(text -> !text.isBlank())
+                .flatMap(text -> hypotheses.stream().map(h -> pairTokenizer.encodePair(text, h))).toList());
         float[][][] logits = new float[command.texts().size()][][];
         int row = 0;
         for (int t = 0; t < logits.length; t++) {
