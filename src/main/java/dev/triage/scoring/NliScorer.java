@@ -13,20 +13,10 @@ import dev.triage.model.TextTokenizer;
  * softmax of the entailment logits across labels; multiLabel, or a single label, is per label the softmax over
  * [contradiction, entailment], keeping entailment.
  */
-public final class NliScorer implements ZeroShotScorer {
+public record NliScorer(TextTokenizer pairTokenizer, BatchRunner runner, NliLabels ids) implements ZeroShotScorer {
 
     /** A catch-all label is scored 1 - max P(entailment vs contradiction), unless the label sets a threshold. */
     private static final CatchAll.Calibration CATCH_ALL = new CatchAll.Calibration(0.0, 1.0);
-
-    private final TextTokenizer pairTokenizer;
-    private final BatchRunner runner;
-    private final NliLabels ids;
-
-    public NliScorer(TextTokenizer pairTokenizer, BatchRunner runner, NliLabels ids) {
-        this.pairTokenizer = pairTokenizer;
-        this.runner = runner;
-        this.ids = ids;
-    }
 
     @Override
     public String defaultTemplate() {
