@@ -16,21 +16,10 @@ import dev.triage.pool.PoolSaturatedException;
 /**
  * Runs any number of sequences through the pool as length-sorted micro-batches and puts the outputs back in
  * input order. Called on the request's (virtual) thread, which only waits.
+ *
+ * @param tokensPerRun told the real (unpadded) token count of every run, e.g. for metrics
  */
-public final class BatchRunner {
-
-    private final InferencePool pool;
-    private final MicroBatcher batcher;
-    private final Duration deadline;
-    private final IntConsumer tokensPerRun;
-
-    /** @param tokensPerRun told the real (unpadded) token count of every run, e.g. for metrics */
-    public BatchRunner(InferencePool pool, MicroBatcher batcher, Duration deadline, IntConsumer tokensPerRun) {
-        this.pool = pool;
-        this.batcher = batcher;
-        this.deadline = deadline;
-        this.tokensPerRun = tokensPerRun;
-    }
+public record BatchRunner(InferencePool pool, MicroBatcher batcher, Duration deadline, IntConsumer tokensPerRun) {
 
     /** @return one output row per sequence, in the order given */
     public float[][] run(List<Encoded> sequences) {

@@ -96,7 +96,7 @@ public final class InferencePool implements AutoCloseable {
     public int retryAfterSeconds(long tokens) {
         double perCell = speed.nanosPerCell();
         int seconds = perCell <= 0 ? 1 : (int) Math.ceil(tokens * perCell / workers.size() / 1e9);
-        return Math.max(1, Math.min(60, seconds));
+        return Math.clamp(seconds, 1, 60);
     }
 
     private void work() {

@@ -3,6 +3,7 @@ package dev.triage.scoring;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -13,24 +14,20 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * micro-batches larger than 1 a dynamically quantised model's scores depend slightly on batch neighbours, and
  * a cached answer would then differ from a recomputed one.
  */
-public final class CachingScorer implements ZeroShotScorer {
-
-    /** Told about every text looked up. */
-    public interface Listener {
-        void lookedUp(boolean hit);
-    }
+public final class CachingScorer implements ZeroShotScorer.Wrapper {
 
     private record Key(String text, List<LabelSpec> labels, List<String> templates, boolean multiLabel,
             LongText longText) {
     }
 
     private final ZeroShotScorer scorer;
-    private final Listener listener;
+    private final Consumer<Boolean> lookedUp;
     private final Cache<Key, Classification> entries;
 
-    public CachingScorer(ZeroShotScorer scorer, int size, Duration ttl, Listener listener) {
+    /** @param lookedUp told, for every text looked up, whether it was found */
+    public CachingScorer(ZeroShotScorer scorer, int size, Duration ttl, Consumer<Boolean> lookedUp) {
         this.scorer = scorer;
-        this.listener = listener;
+        this.lookedUp = lookedUp;
         this.entries = Caffeine.newBuilder().maximumSize(size).expireAfterWrite(ttl).recordStats().build();
     }
 
@@ -40,18 +37,8 @@ public final class CachingScorer implements ZeroShotScorer {
     }
 
     @Override
-    public String defaultTemplate() {
-        return scorer.defaultTemplate();
-    }
-
-    @Override
-    public double[][] strengths(ClassifyCommand command) {
-        return scorer.strengths(command);
-    }
-
-    @Override
-    public List<String> notes(ClassifyCommand command) {
-        return scorer.notes(command);
+    public ZeroShotScorer scorer() {
+        return scorer;
     }
 
     @Override
@@ -61,7 +48,7 @@ public final class CachingScorer implements ZeroShotScorer {
         List<Integer> missed = new ArrayList<>();
         for (int t = 0; t < texts.size(); t++) {
             results[t] = entries.getIfPresent(key(command, texts.get(t)));
-            listener.lookedUp(results[t] != null);
+            lookedUp.accept(results[t] != null);
             if (results[t] == null) {
                 missed.add(t);
             }

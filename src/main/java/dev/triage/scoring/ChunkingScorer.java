@@ -10,33 +10,13 @@ import dev.triage.model.TextTokenizer;
  * fit (NLI: with room for the longest hypothesis), every window is scored like a text of its own, through the
  * same pool, and the window scores are aggregated per label: the mean for single-label (still a distribution),
  * the max for multi-label (a label is present if any part of the text shows it).
+ *
+ * @param pairs NLI: every window is encoded with a hypothesis, which must fit beside it
+ * @param overlap tokens shared by neighbouring windows
+ * @param maxWindows windows per text at most; the rest of a very long text is not read
  */
-public final class ChunkingScorer implements ZeroShotScorer {
-
-    private final ZeroShotScorer scorer;
-    private final TextTokenizer tokenizer;
-    private final boolean pairs;
-    private final int overlap;
-    private final int maxWindows;
-
-    /**
-     * @param pairs NLI: every window is encoded with a hypothesis, which must fit beside it
-     * @param overlap tokens shared by neighbouring windows
-     * @param maxWindows windows per text at most; the rest of a very long text is not read
-     */
-    public ChunkingScorer(ZeroShotScorer scorer, TextTokenizer tokenizer, boolean pairs, int overlap,
-            int maxWindows) {
-        this.scorer = scorer;
-        this.tokenizer = tokenizer;
-        this.pairs = pairs;
-        this.overlap = overlap;
-        this.maxWindows = maxWindows;
-    }
-
-    @Override
-    public String defaultTemplate() {
-        return scorer.defaultTemplate();
-    }
+public record ChunkingScorer(ZeroShotScorer scorer, TextTokenizer tokenizer, boolean pairs, int overlap,
+        int maxWindows) implements ZeroShotScorer.Wrapper {
 
     /** Calibration reads texts as the model does: truncated. */
     @Override
@@ -45,43 +25,38 @@ public final class ChunkingScorer implements ZeroShotScorer {
     }
 
     @Override
-    public List<String> notes(ClassifyCommand command) {
-        return scorer.notes(command);
-    }
-
-    @Override
     public List<Classification> classify(ClassifyCommand command) {
         if (command.longText() != LongText.CHUNK) {
             return scorer.classify(command);
         }
         int budget = windowTokens(command);
-        List<String> windows = new ArrayList<>();
-        int[] firstWindow = new int[command.texts().size() + 1];
-        for (int t = 0; t < command.texts().size(); t++) {
-            firstWindow[t] = windows.size();
-            String text = command.texts().get(t);
-            windows.addAll(text.isBlank() ? List.of(text)
-                    : tokenizer.windows(text, budget, overlap, maxWindows));
-        }
-        firstWindow[command.texts().size()] = windows.size();
-        List<Classification> scored = scorer.classify(command.withTexts(windows, LongText.TRUNCATE));
-        List<String> labels = command.labelNames();
-        List<Classification> results = new ArrayList<>(command.texts().size());
-        for (int t = 0; t < command.texts().size(); t++) {
-            double[] aggregate = new double[labels.size()];
-            int count = firstWindow[t + 1] - firstWindow[t];
-            for (int w = firstWindow[t]; w < firstWindow[t + 1]; w++) {
-                Classification window = scored.get(w);
-                for (int l = 0; l < labels.size(); l++) {
-                    double score = window.scores().get(window.labels().indexOf(labels.get(l)));
-                    aggregate[l] = !command.multiLabel() ? aggregate[l] + score / count
-                            : command.labels().get(l).none() ? Math.min(w == firstWindow[t] ? 1 : aggregate[l], score)
-                            : Math.max(aggregate[l], score); // none of the labels in any window: min of the catch-all
-                }
-            }
-            results.add(Classification.ranked(labels, aggregate));
+        List<List<String>> perText = command.texts().stream().map(text -> text.isBlank() ? List.of(text)
+                : tokenizer.windows(text, budget, overlap, maxWindows)).toList();
+        List<Classification> scored = scorer.classify(
+                command.withTexts(perText.stream().flatMap(List::stream).toList(), LongText.TRUNCATE));
+        List<Classification> results = new ArrayList<>(perText.size());
+        int first = 0;
+        for (List<String> windows : perText) {
+            results.add(aggregate(command, scored.subList(first, first + windows.size())));
+            first += windows.size();
         }
         return results;
+    }
+
+    /** One text's answer from its windows' answers, aggregated per label. */
+    private static Classification aggregate(ClassifyCommand command, List<Classification> windows) {
+        List<String> labels = command.labelNames();
+        double[] aggregate = new double[labels.size()];
+        for (int w = 0; w < windows.size(); w++) {
+            Classification window = windows.get(w);
+            for (int l = 0; l < labels.size(); l++) {
+                double score = window.scores().get(window.labels().indexOf(labels.get(l)));
+                aggregate[l] = !command.multiLabel() ? aggregate[l] + score / windows.size()
+                        : command.labels().get(l).none() ? Math.min(w == 0 ? 1 : aggregate[l], score)
+                        : Math.max(aggregate[l], score); // none of the labels in any window: min of the catch-all
+            }
+        }
+        return Classification.ranked(labels, aggregate);
     }
 
     /** Tokens of text per window: max length less the specials, and for NLI less the longest hypothesis. */

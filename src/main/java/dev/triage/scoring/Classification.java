@@ -3,6 +3,7 @@ package dev.triage.scoring;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -18,8 +19,14 @@ public record Classification(List<String> labels, List<Double> scores) {
                 order.stream().map(i -> scores[i]).toList());
     }
 
+    /** Per text, its ranked scores, or for null (a blank text) the blank answer. */
+    static <T> List<Classification> perText(ClassifyCommand command, T[] texts, Function<T, double[]> scores) {
+        return Arrays.stream(texts)
+                .map(text -> text == null ? blank(command) : ranked(command.labelNames(), scores.apply(text))).toList();
+    }
+
     /** A blank text's answer (empty or whitespace): no label is favoured, or with a catch-all, none matches. */
-    static Classification blank(ClassifyCommand command) {
+    private static Classification blank(ClassifyCommand command) {
         if (command.catchAll().isPresent()) {
             return ranked(command.labelNames(), CatchAll.blank(command.labels()));
         }

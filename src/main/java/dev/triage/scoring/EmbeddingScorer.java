@@ -100,12 +100,7 @@ public final class EmbeddingScorer implements ZeroShotScorer {
     @Override
     public List<Classification> classify(ClassifyCommand command) {
         RequestVectors embedded = vectors(command);
-        List<Classification> results = new ArrayList<>(embedded.texts().length);
-        for (float[] text : embedded.texts()) {
-            results.add(text == null ? Classification.blank(command)
-                    : Classification.ranked(command.labelNames(), score(text, embedded, command)));
-        }
-        return results;
+        return Classification.perText(command, embedded.texts(), text -> score(text, embedded, command));
     }
 
     @Override

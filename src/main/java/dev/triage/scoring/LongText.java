@@ -4,9 +4,6 @@ package dev.triage.scoring;
 public enum LongText {
     /** Keep the beginning (HF's behaviour). */
     TRUNCATE,
-    /**
-     * Score overlapping windows of max length and aggregate: mean of the window probabilities for
-     * single-label, max per label for multi-label.
-     */
+    /** Score overlapping windows of max length and aggregate them ({@link ChunkingScorer}). */
     CHUNK
 }

@@ -1,11 +1,9 @@
 package dev.triage.scoring;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import dev.triage.batch.BatchRunner;
-import dev.triage.model.Encoded;
 import dev.triage.model.NliLabels;
 import dev.triage.model.TextTokenizer;
 
@@ -15,20 +13,10 @@ import dev.triage.model.TextTokenizer;
  * softmax of the entailment logits across labels; multiLabel, or a single label, is per label the softmax over
  * [contradiction, entailment], keeping entailment.
  */
-public final class NliScorer implements ZeroShotScorer {
+public record NliScorer(TextTokenizer pairTokenizer, BatchRunner runner, NliLabels ids) implements ZeroShotScorer {
 
     /** A catch-all label is scored 1 - max P(entailment vs contradiction), unless the label sets a threshold. */
     private static final CatchAll.Calibration CATCH_ALL = new CatchAll.Calibration(0.0, 1.0);
-
-    private final TextTokenizer pairTokenizer;
-    private final BatchRunner runner;
-    private final NliLabels ids;
-
-    public NliScorer(TextTokenizer pairTokenizer, BatchRunner runner, NliLabels ids) {
-        this.pairTokenizer = pairTokenizer;
-        this.runner = runner;
-        this.ids = ids;
-    }
 
     @Override
     public String defaultTemplate() {
@@ -37,12 +25,7 @@ public final class NliScorer implements ZeroShotScorer {
 
     @Override
     public List<Classification> classify(ClassifyCommand command) {
-        List<Classification> results = new ArrayList<>(command.texts().size());
-        for (float[][] textLogits : logits(command)) {
-            results.add(textLogits == null ? Classification.blank(command)
-                    : Classification.ranked(command.labelNames(), scores(textLogits, command)));
-        }
-        return results;
+        return Classification.perText(command, logits(command), textLogits -> scores(textLogits, command));
     }
 
     @Override
@@ -52,14 +35,13 @@ public final class NliScorer implements ZeroShotScorer {
 
     /** Per text, one row of logits per real label, from one pool run; null for a blank text. */
     private float[][][] logits(ClassifyCommand command) {
-        List<String> hypotheses = command.realLabels().stream().map(l -> hypothesis(command, l.name())).toList();
-        List<Encoded> pairs = new ArrayList<>();
-        for (String text : command.texts()) {
-            if (!text.isBlank()) {
-                hypotheses.forEach(h -> pairs.add(pairTokenizer.encodePair(text, h)));
-            }
+        if (command.templates().size() != 1) { // a pair per template would multiply the pairs
+            throw new IllegalArgumentException("NLI models take one template, not " + command.templates().size());
         }
-        float[][] rows = runner.run(pairs);
+        List<String> hypotheses = command.realLabels().stream().map(l -> command.hypotheses(l.name()).get(0))
+                .toList();
+        float[][] rows = runner.run(command.texts().stream().filter(text -> !text.isBlank())
+                .flatMap(text -> hypotheses.stream().map(h -> pairTokenizer.encodePair(text, h))).toList());
         float[][][] logits = new float[command.texts().size()][][];
         int row = 0;
         for (int t = 0; t < logits.length; t++) {
@@ -75,14 +57,6 @@ public final class NliScorer implements ZeroShotScorer {
     private double[] strengths(float[][] logits) {
         return logits == null ? null
                 : Arrays.stream(logits).mapToDouble(l -> l[ids.entailment()] - l[ids.contradiction()]).toArray();
-    }
-
-    /** A pair per template would multiply the pairs; the service refuses ensembles for NLI models. */
-    private static String hypothesis(ClassifyCommand command, String label) {
-        if (command.templates().size() != 1) {
-            throw new IllegalArgumentException("NLI models take one template, not " + command.templates().size());
-        }
-        return command.hypotheses(label).get(0);
     }
 
     @Override

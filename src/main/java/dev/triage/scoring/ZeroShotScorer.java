@@ -21,4 +21,26 @@ public interface ZeroShotScorer {
     default List<String> notes(ClassifyCommand command) {
         return List.of();
     }
+
+    /** A scorer that changes how another classifies and answers everything else as that one does. */
+    interface Wrapper extends ZeroShotScorer {
+
+        /** The scorer wrapped. */
+        ZeroShotScorer scorer();
+
+        @Override
+        default String defaultTemplate() {
+            return scorer().defaultTemplate();
+        }
+
+        @Override
+        default double[][] strengths(ClassifyCommand command) {
+            return scorer().strengths(command);
+        }
+
+        @Override
+        default List<String> notes(ClassifyCommand command) {
+            return scorer().notes(command);
+        }
+    }
 }
